@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("comptes/", include("tierslieux.accounts.urls")),
+    path("territoire/", include("tierslieux.territory.urls")),
+    path("", include("tierslieux.core.urls")),
+]

@@ -1,0 +1,21 @@
+"""Shared fixtures: the real territory is loaded once per test session into the test database."""
+
+import pytest
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Tests run tasks immediately, inside the calling code.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}
+    }
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """After migrations, load the committed territory (the real figures are pinned by tests)."""
+    from tierslieux.territory.services import territory_load
+
+    with django_db_blocker.unblock():
+        territory_load()

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "tierslieux.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from tierslieux.accounts.models import Organisation, User
+
+        auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups"})
+        auditlog.register(Organisation)

@@ -1,0 +1,69 @@
+"""Shared models: the abstract base model and the progress of background tasks."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseModel(models.Model):
+    """Abstract base: every record knows when it was created and last changed."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class TaskState(models.TextChoices):
+    """Where a background task stands."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class TaskProgress(BaseModel):
+    """The progress of one background task, which a page polls while the task runs.
+
+    ``task_id`` is the id of the task result in the task backend. The row keeps what a page
+    needs whatever the backend: who asked, a label, the state, a progress value between 0
+    and 1 with a message, and the JSON result (or the error) once the task has ended.
+    """
+
+    task_id = models.CharField(_("task id"), max_length=64, blank=True, db_index=True)
+    label = models.CharField(_("label"), max_length=200)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=TaskState.choices, default=TaskState.QUEUED
+    )
+    fraction = models.FloatField(_("progress"), default=0.0)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("task progress")
+        verbose_name_plural = _("task progress")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fraction__gte=0.0) & models.Q(fraction__lte=1.0),
+                name="core_taskprogress_fraction_0_1",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.fraction:.0%})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in {TaskState.SUCCEEDED, TaskState.FAILED}

@@ -1,0 +1,94 @@
+"""The one permission helper of the product.
+
+Every view, selector, template and API endpoint asks ``user_can(user, action, obj)``. An action
+is a dotted name (``territory.view``); ``ACTION_ROLES`` says which roles may perform it, and an
+app may register an object rule (``register_object_rule``) that further restricts an action to
+the objects a user is linked to (their organisation's applications, for instance).
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+
+from tierslieux.core.roles import Role
+
+ANYONE: frozenset[Role] = frozenset(Role)
+STAFF_ROLES: frozenset[Role] = frozenset({Role.INSTRUCTOR})
+
+# Action -> roles allowed. Superusers may do everything.
+ACTION_ROLES: dict[str, frozenset[Role]] = {
+    "territory.view": ANYONE,
+    "territory.run_analysis": frozenset({Role.INSTRUCTOR, Role.NETWORK, Role.READER}),
+    "tasks.view_own": frozenset(Role) - {Role.PUBLIC},
+    "audit.view": STAFF_ROLES,
+    "accounts.manage_roles": STAFF_ROLES,
+}
+
+ObjectRule = Callable[[Any, Any], bool]
+_OBJECT_RULES: dict[str, ObjectRule] = {}
+
+
+def register_object_rule(action: str, rule: ObjectRule) -> None:
+    """Restrict ``action`` on an object to those for whom ``rule(user, obj)`` is true."""
+    _OBJECT_RULES[action] = rule
+
+
+def user_roles(user: Any) -> frozenset[Role]:
+    """The roles of ``user``: PUBLIC for everyone, plus one per group the user belongs to."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return frozenset({Role.PUBLIC})
+    cached = getattr(user, "_role_cache", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset({Role.PUBLIC} | {r for r in Role if r.value in names})
+        user._role_cache = cached
+    return cached
+
+
+def has_role(user: Any, *roles: Role) -> bool:
+    """True when ``user`` holds at least one of ``roles``."""
+    return bool(user_roles(user) & set(roles))
+
+
+def user_can(user: Any, action: str, obj: Any = None) -> bool:
+    """True when ``user`` may perform ``action`` (on ``obj`` if given)."""
+    if action not in ACTION_ROLES:
+        raise KeyError(f"Unknown action {action!r}: declare it in ACTION_ROLES")
+    if user is not None and getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    if user is not None and user.is_authenticated and not user.is_active:
+        return False
+    if not (user_roles(user) & ACTION_ROLES[action]):
+        return False
+    rule = _OBJECT_RULES.get(action)
+    if obj is not None and rule is not None:
+        return bool(rule(user, obj))
+    return True
+
+
+def require(user: Any, action: str, obj: Any = None) -> None:
+    """Raise ``PermissionDenied`` unless ``user_can(user, action, obj)``."""
+    if not user_can(user, action, obj):
+        raise PermissionDenied(action)
+
+
+def permission_required(action: str) -> Callable:
+    """View decorator: anonymous users go to the login page, others get 403 when refused."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not user_can(request.user, action):
+                if not request.user.is_authenticated:
+                    from django.contrib.auth.views import redirect_to_login
+
+                    return redirect_to_login(request.get_full_path())
+                raise PermissionDenied(action)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,189 @@
+"""Readers of the committed territory files (``data/territory``), with no database access.
+
+Each reader returns plain frozen dataclasses or numpy arrays; ``services.territory_load`` writes
+them to the database. ``population_grid_read`` also serves national runs on the metropolitan
+grid, which is not loaded into the database.
+"""
+
+import csv
+import gzip
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+DEPARTEMENTS_FILE = "departements.csv"
+EPCI_FILE = "epci.csv"
+COMMUNES_FILE = "communes_75.geojson"
+REGION_GRID_FILE = "population_grid_1km_75.csv.gz"
+METRO_GRID_FILE = "population_grid_1km_france_metro.csv.gz"
+
+
+class TerritoryFileError(ValueError):
+    """A territory file is missing a column or holds a bad value (file and line given)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DepartementRow:
+    code: str
+    name: str
+    region_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class EpciRow:
+    code: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommuneRow:
+    code: str
+    name: str
+    departement: str
+    epci: str | None
+    population: int
+    population_2021: int
+    density_level: int
+    postal_codes: tuple[str, ...]
+    lon: float
+    lat: float
+    geometry: dict
+
+
+@dataclass(frozen=True, slots=True)
+class CellRow:
+    x_m: int
+    y_m: int
+    population: int
+    lon: float
+    lat: float
+    commune: str
+
+
+@dataclass(frozen=True)
+class PopulationGrid:
+    """A 1 km population grid as parallel arrays (one entry per populated cell)."""
+
+    x_m: npt.NDArray[np.int64]
+    y_m: npt.NDArray[np.int64]
+    population: npt.NDArray[np.int64]
+    lon: npt.NDArray[np.float64]
+    lat: npt.NDArray[np.float64]
+    area_code: npt.NDArray[np.str_]
+    """Commune code (regional grid) or département code (metropolitan grid) of each cell."""
+
+    def __len__(self) -> int:
+        return int(self.population.shape[0])
+
+
+def _open_text(path: Path) -> io.TextIOBase:
+    if not path.exists():
+        raise TerritoryFileError(f"{path}: file not found")
+    if path.suffix == ".gz":
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
+    return path.open(encoding="utf-8", newline="")
+
+
+def _csv_rows(path: Path, required: set[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    with _open_text(path) as handle:
+        reader = csv.DictReader(handle)
+        missing = required - set(reader.fieldnames or [])
+        if missing:
+            raise TerritoryFileError(f"{path}: missing columns {sorted(missing)}")
+        for row in reader:
+            yield reader.line_num, row
+
+
+def departements_read(data_dir: Path) -> list[DepartementRow]:
+    path = data_dir / DEPARTEMENTS_FILE
+    return [
+        DepartementRow(code=r["code"], name=r["name"], region_code=r["region_code"])
+        for _, r in _csv_rows(path, {"code", "name", "region_code"})
+    ]
+
+
+def epci_read(data_dir: Path) -> list[EpciRow]:
+    path = data_dir / EPCI_FILE
+    return [
+        EpciRow(code=r["code"], name=r["name"], kind=r["kind"])
+        for _, r in _csv_rows(path, {"code", "name", "kind"})
+    ]
+
+
+def communes_read(data_dir: Path) -> list[CommuneRow]:
+    path = data_dir / COMMUNES_FILE
+    with _open_text(path) as handle:
+        collection = json.load(handle)
+    rows = []
+    for number, feature in enumerate(collection.get("features", []), start=1):
+        props = feature.get("properties") or {}
+        try:
+            rows.append(
+                CommuneRow(
+                    code=str(props["code"]),
+                    name=str(props["name"]),
+                    departement=str(props["departement"]),
+                    epci=props.get("epci") or None,
+                    population=int(props["population"]),
+                    population_2021=int(props["population_2021"]),
+                    density_level=int(props["density_level"]),
+                    postal_codes=tuple(props.get("postal_codes") or ()),
+                    lon=float(props["lon"]),
+                    lat=float(props["lat"]),
+                    geometry=feature["geometry"],
+                )
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise TerritoryFileError(f"{path}: feature {number}: {exc!r}") from exc
+    return rows
+
+
+def cells_read(data_dir: Path) -> list[CellRow]:
+    path = data_dir / REGION_GRID_FILE
+    rows = []
+    for line, r in _csv_rows(path, {"x_m", "y_m", "population", "lon", "lat", "commune"}):
+        try:
+            rows.append(
+                CellRow(
+                    x_m=int(r["x_m"]),
+                    y_m=int(r["y_m"]),
+                    population=int(r["population"]),
+                    lon=float(r["lon"]),
+                    lat=float(r["lat"]),
+                    commune=r["commune"],
+                )
+            )
+        except ValueError as exc:
+            raise TerritoryFileError(f"{path}: line {line}: {exc}") from exc
+    return rows
+
+
+def population_grid_read(path: Path) -> PopulationGrid:
+    """Read a 1 km grid file (regional or metropolitan) into arrays.
+
+    The area code column is ``commune`` in the regional file and ``departement`` in the
+    metropolitan one.
+    """
+    with _open_text(path) as handle:
+        header = handle.readline().strip().split(",")
+        area_column = "commune" if "commune" in header else "departement"
+        needed = ["x_m", "y_m", "population", "lon", "lat", area_column]
+        missing = [c for c in needed if c not in header]
+        if missing:
+            raise TerritoryFileError(f"{path}: missing columns {missing}")
+        columns = [header.index(c) for c in needed]
+        table = np.loadtxt(handle, delimiter=",", dtype=str, usecols=columns, ndmin=2)
+    return PopulationGrid(
+        x_m=table[:, 0].astype(np.int64),
+        y_m=table[:, 1].astype(np.int64),
+        population=table[:, 2].astype(np.int64),
+        lon=table[:, 3].astype(np.float64),
+        lat=table[:, 4].astype(np.float64),
+        area_code=table[:, 5].astype(np.str_),
+    )

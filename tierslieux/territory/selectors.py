@@ -1,0 +1,143 @@
+"""Reads on the territory, and the adapter that turns querysets into arrays for analytics."""
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count, Sum
+
+from tierslieux.territory.analytics import indicators
+from tierslieux.territory.models import Commune, Departement, Epci, PopulationCell
+
+
+@dataclass(frozen=True)
+class RegionFigures:
+    """Key figures of the loaded territory."""
+
+    region_name: str
+    communes: int
+    population: int
+    population_2021: int
+    departements: int
+    epci: int
+    rural_share_2021: float
+    """Share (0..1) of the 2021 municipal population living in rural communes (levels 5-7)."""
+    rural_communes: int
+    grid_cells: int
+    grid_population: int
+
+    @property
+    def is_loaded(self) -> bool:
+        return self.communes > 0
+
+
+@dataclass(frozen=True)
+class DepartementRow:
+    code: str
+    name: str
+    communes: int
+    population: int
+    population_2021: int
+    rural_share_2021: float
+    grid_cells: int
+    grid_population: int
+
+
+def communes_arrays() -> dict[str, np.ndarray]:
+    """Communes as parallel arrays (code, département, population, 2021 population, level)."""
+    rows = list(
+        Commune.objects.order_by("code").values_list(
+            "code", "departement_id", "population", "population_2021", "density_level"
+        )
+    )
+    if not rows:
+        empty = np.array([], dtype=np.int64)
+        return {
+            "code": np.array([], dtype=np.str_),
+            "departement": np.array([], dtype=np.str_),
+            "population": empty,
+            "population_2021": empty,
+            "density_level": empty,
+        }
+    code, dep, pop, pop21, level = zip(*rows, strict=True)
+    return {
+        "code": np.array(code, dtype=np.str_),
+        "departement": np.array(dep, dtype=np.str_),
+        "population": np.array(pop, dtype=np.int64),
+        "population_2021": np.array(pop21, dtype=np.int64),
+        "density_level": np.array(level, dtype=np.int64),
+    }
+
+
+def region_figures() -> RegionFigures:
+    """The region's figures shown on the home page, computed from the loaded records."""
+    arrays = communes_arrays()
+    grid = PopulationCell.objects.aggregate(n=Count("pk"), pop=Sum("population"))
+    return RegionFigures(
+        region_name=settings.TERRITORY_REGION_NAME,
+        communes=len(arrays["code"]),
+        population=int(arrays["population"].sum()),
+        population_2021=int(arrays["population_2021"].sum()),
+        departements=Departement.objects.filter(communes__isnull=False).distinct().count(),
+        epci=Epci.objects.count(),
+        rural_share_2021=indicators.weighted_share(
+            arrays["population_2021"], indicators.rural_mask(arrays["density_level"])
+        ),
+        rural_communes=int(indicators.rural_mask(arrays["density_level"]).sum()),
+        grid_cells=grid["n"] or 0,
+        grid_population=grid["pop"] or 0,
+    )
+
+
+def departement_table() -> list[DepartementRow]:
+    """One row per département of the region: communes, population, rural share, grid."""
+    arrays = communes_arrays()
+    totals = indicators.totals_by_group(
+        arrays["departement"], arrays["population_2021"], arrays["density_level"]
+    )
+    population = indicators.totals_by_group(
+        arrays["departement"], arrays["population"], arrays["density_level"]
+    )
+    names = dict(Departement.objects.values_list("code", "name"))
+    grid = {
+        row["commune__departement_id"]: row
+        for row in PopulationCell.objects.values("commune__departement_id").annotate(
+            n=Count("pk"), pop=Sum("population")
+        )
+    }
+    rows = []
+    for i, code in enumerate(totals.keys.tolist()):
+        cells = grid.get(code, {"n": 0, "pop": 0})
+        rows.append(
+            DepartementRow(
+                code=code,
+                name=names.get(code, code),
+                communes=int(totals.count[i]),
+                population=int(population.population[i]),
+                population_2021=int(totals.population[i]),
+                rural_share_2021=float(totals.rural_share[i]),
+                grid_cells=int(cells["n"]),
+                grid_population=int(cells["pop"] or 0),
+            )
+        )
+    return rows
+
+
+def commune_search(*, query: str, limit: int = 10) -> list[Commune]:
+    """Communes whose name starts with ``query`` (or whose code or postcode equals it)."""
+    query = query.strip()
+    if not query:
+        return []
+    if query.isdigit():
+        found = list(Commune.objects.filter(code=query)[:limit])
+        if len(found) < limit:
+            # postal_codes is a JSON list: a substring match on its text works on every backend.
+            found += list(
+                Commune.objects.filter(postal_codes__icontains=f'"{query}"').exclude(code=query)[
+                    : limit - len(found)
+                ]
+            )
+        return found
+    return list(
+        Commune.objects.filter(name__istartswith=query).order_by("-population", "name")[:limit]
+    )
