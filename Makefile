@@ -1,0 +1,56 @@
+# Two commands for a newcomer (README):  make run   and   make test
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+PY := $(UV) run --frozen python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup env env-dev test check lint pytest pytest-sqlite pytest-postgres messages worker clean
+
+## Set up (environment from uv.lock, database, real territory, demo admin) and serve on 127.0.0.1:8000
+run: setup
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+setup: env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_territory
+	$(PY) manage.py ensure_demo_admin
+
+## The background task worker (analyses, e-mails), in a second terminal
+worker: env
+	$(PY) manage.py db_worker
+
+env: uv
+	$(UV) sync --frozen --no-dev
+
+env-dev: uv
+	$(UV) sync --frozen
+
+uv:
+	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.5"
+
+## The whole suite: static checks, then pytest on SQLite and on a throwaway PostgreSQL 15
+test: env-dev check pytest-sqlite pytest-postgres
+
+check:
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+pytest-sqlite:
+	@echo "== pytest on SQLite"
+	TIERSLIEUX_VAR_DIR=$$(mktemp -d) $(UV) run --frozen pytest -p no:cacheprovider
+
+pytest-postgres:
+	@echo "== pytest on PostgreSQL"
+	TIERSLIEUX_VAR_DIR=$$(mktemp -d) scripts/with_postgres.sh $(UV) run --frozen pytest -p no:cacheprovider
+
+## Refresh the French catalogue after changing user-facing strings
+messages:
+	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=var --ignore=scripts
+	$(PY) manage.py compilemessages -l fr --ignore=.venv
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache

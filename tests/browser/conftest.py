@@ -1,0 +1,56 @@
+"""Browser tests: Playwright drives the system's Chromium (Debian package), never a download."""
+
+import os
+import shutil
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(path):
+        pytest.fail(f"No Chromium at {path}: apt-get install chromium, or set CHROMIUM_PATH")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def territory(transactional_db):
+    """The real territory; transactional tests flush the database, so reload it when needed."""
+    from tierslieux.territory.models import Commune
+    from tierslieux.territory.services import territory_load
+
+    if not Commune.objects.exists():
+        territory_load()
+
+
+@pytest.fixture
+def page(browser, live_server, territory):
+    context = browser.new_context(locale="fr-FR", base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
