@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "tierslieux.core",
     "tierslieux.accounts",
     "tierslieux.territory",
+    "tierslieux.places",
+    "tierslieux.api",
 ]
 
 MIDDLEWARE = [

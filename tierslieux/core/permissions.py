@@ -24,6 +24,11 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "territory.run_analysis": frozenset({Role.INSTRUCTOR, Role.NETWORK, Role.READER}),
     "tasks.view_own": frozenset(Role) - {Role.PUBLIC},
     "audit.view": STAFF_ROLES,
+    "places.propose": ANYONE,
+    "places.view_unpublished": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
+    "places.change": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
+    "places.import": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
+    "places.review_proposal": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
     "accounts.manage_roles": STAFF_ROLES,
 }
 

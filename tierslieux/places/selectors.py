@@ -1,0 +1,82 @@
+"""Reads on the directory. Visibility (published or not) is decided here, from the user."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from tierslieux.core.permissions import user_can
+from tierslieux.core.text import normalize
+from tierslieux.places.models import Place, PlaceProposal, PlaceState, ProposalState
+
+
+@dataclass(frozen=True)
+class PlaceFilters:
+    """The directory's filters; empty strings mean "any"."""
+
+    q: str = ""
+    departement: str = ""
+    epci: str = ""
+    commune: str = ""
+    kind: str = ""
+    service: str = ""
+    state: str = ""
+
+
+def place_visible_qs(*, user: Any) -> QuerySet[Place]:
+    """Places ``user`` may see: published ones, and all of them for directory staff."""
+    places = Place.objects.select_related("commune", "commune__departement", "commune__epci")
+    if user_can(user, "places.view_unpublished"):
+        return places
+    return places.published()
+
+
+def place_list(*, user: Any, filters: PlaceFilters | None = None) -> QuerySet[Place]:
+    """The directory, filtered. Full-text search matches every word, accents and case ignored."""
+    filters = filters or PlaceFilters()
+    places = place_visible_qs(user=user)
+    for word in normalize(filters.q).split():
+        places = places.filter(search_text__contains=word)
+    if filters.departement:
+        places = places.filter(commune__departement_id=filters.departement)
+    if filters.epci:
+        places = places.filter(commune__epci_id=filters.epci)
+    if filters.commune:
+        places = places.filter(commune_id=filters.commune)
+    if filters.kind:
+        places = places.with_kind(filters.kind)
+    if filters.service:
+        places = places.with_service(filters.service)
+    if filters.state:
+        places = places.filter(state=filters.state)
+    return places.order_by("name", "pk")
+
+
+def place_get(*, user: Any, pk: int) -> Place | None:
+    """One place if ``user`` may see it."""
+    return place_visible_qs(user=user).filter(pk=pk).first()
+
+
+def place_open_published(*, on: datetime.date | None = None) -> QuerySet[Place]:
+    """Published places open on ``on`` (today by default): the network the public can use."""
+    return Place.objects.published().open_on(on or datetime.date.today())
+
+
+def proposal_pending_list(*, user: Any) -> QuerySet[PlaceProposal]:
+    """Proposals waiting for review, for those who review them."""
+    if not user_can(user, "places.review_proposal"):
+        return PlaceProposal.objects.none()
+    return PlaceProposal.objects.filter(state=ProposalState.PENDING).select_related("place")
+
+
+def place_counts(*, user: Any) -> dict[str, int]:
+    """Number of visible places per state."""
+    visible = place_visible_qs(user=user)
+    return {
+        "total": visible.count(),
+        "open": visible.filter(state=PlaceState.OPEN).count(),
+        "project": visible.filter(state=PlaceState.PROJECT).count(),
+        "closed": visible.filter(state=PlaceState.CLOSED).count(),
+        "unpublished": visible.filter(~Q(is_published=True)).count(),
+    }
