@@ -15,6 +15,7 @@ setup: env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_territory
 	$(PY) manage.py ensure_demo_admin
+	$(PY) manage.py import_places data/places/cget_tiers_lieux_2019.csv --format cget_2019
 
 ## The background task worker (analyses, e-mails), in a second terminal
 worker: env

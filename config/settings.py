@@ -173,3 +173,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Raster tiles under the public map (e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png). Empty:
+# no tile layer, the map draws only our own outlines (offline, no third-party request).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")

@@ -6,5 +6,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("comptes/", include("tierslieux.accounts.urls")),
     path("territoire/", include("tierslieux.territory.urls")),
+    path("tiers-lieux/", include("tierslieux.places.urls")),
+    path("api/", include("tierslieux.api.urls")),
     path("", include("tierslieux.core.urls")),
 ]

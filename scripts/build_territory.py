@@ -191,6 +191,7 @@ class Commune:
     population_2021: int = 0
     density_level: int | None = None
     grid_rows: list[tuple[str, int, int]] = field(default_factory=list)  # (code, PMUN21, DENS)
+    former_codes: list[str] = field(default_factory=list)  # retired codes now part of it
 
 
 def old_code_index(communes_json: list[dict[str, Any]]) -> dict[str, str]:
@@ -221,6 +222,9 @@ def load_communes(
         for c in communes_json
         if c["type"] == "commune-actuelle" and c.get("region") == REGION
     }
+    for old, new in sorted(old_code_index(communes_json).items()):
+        if new in communes:
+            communes[new].former_codes.append(old)
     for epci in epci_json:
         for member in epci["membres"]:
             commune = communes.get(member["code"])
@@ -410,6 +414,7 @@ def write_communes_geojson(
                 "population_2021": commune.population_2021,
                 "density_level": commune.density_level,
                 "postal_codes": commune.postal_codes,
+                "former_codes": commune.former_codes,
                 "lon": round(point.x, COORD_DECIMALS),
                 "lat": round(point.y, COORD_DECIMALS),
             },

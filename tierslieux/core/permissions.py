@@ -30,6 +30,8 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "places.import": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
     "places.review_proposal": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
     "accounts.manage_roles": STAFF_ROLES,
+    "places.view_map": ANYONE,
+    "places.find_near": ANYONE,
 }
 
 ObjectRule = Callable[[Any, Any], bool]

@@ -153,8 +153,10 @@ class Place(BaseModel):
     staff_fte = models.DecimalField(
         _("staff (full-time equivalent)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    pmr_accessible = models.BooleanField(_("accessible to reduced mobility"), null=True)
-    fibre_access = models.BooleanField(_("fibre access"), null=True)
+    pmr_accessible = models.BooleanField(
+        _("accessible to reduced mobility"), null=True, blank=True
+    )
+    fibre_access = models.BooleanField(_("fibre access"), null=True, blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=300, blank=True)
 
     email = models.EmailField(_("e-mail"), blank=True)
@@ -222,6 +224,11 @@ class Place(BaseModel):
         if self.commune_id:
             parts.append(self.commune.name)
         return normalize(" ".join(p for p in parts if p))
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("places:place_detail", args=[self.pk])
 
     @property
     def attribution(self) -> str:

@@ -80,3 +80,27 @@ def place_counts(*, user: Any) -> dict[str, int]:
         "closed": visible.filter(state=PlaceState.CLOSED).count(),
         "unpublished": visible.filter(~Q(is_published=True)).count(),
     }
+
+
+@dataclass(frozen=True)
+class ProposalChange:
+    label: str
+    current: Any
+    proposed: Any
+
+    @property
+    def changed(self) -> bool:
+        return self.current != self.proposed
+
+
+def proposal_changes(*, proposal: PlaceProposal) -> list[ProposalChange]:
+    """Field by field, the place's current value beside the proposed one."""
+    place = proposal.place
+    rows = []
+    for name, proposed in proposal.data.items():
+        field = Place._meta.get_field("commune" if name == "commune" else name)
+        current = None
+        if place is not None:
+            current = place.commune_id if name == "commune" else getattr(place, name)
+        rows.append(ProposalChange(str(field.verbose_name), current, proposed))
+    return rows

@@ -51,6 +51,7 @@ class CommuneRow:
     population_2021: int
     density_level: int
     postal_codes: tuple[str, ...]
+    former_codes: tuple[str, ...]
     lon: float
     lat: float
     geometry: dict
@@ -134,6 +135,7 @@ def communes_read(data_dir: Path) -> list[CommuneRow]:
                     population_2021=int(props["population_2021"]),
                     density_level=int(props["density_level"]),
                     postal_codes=tuple(props.get("postal_codes") or ()),
+                    former_codes=tuple(props.get("former_codes") or ()),
                     lon=float(props["lon"]),
                     lat=float(props["lat"]),
                     geometry=feature["geometry"],

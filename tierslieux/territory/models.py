@@ -84,6 +84,7 @@ class Commune(models.Model):
         _("density level"), choices=DensityLevel.choices
     )
     postal_codes = models.JSONField(_("postal codes"), default=list)
+    former_codes = models.JSONField(_("former INSEE codes"), default=list, blank=True)
     lon = models.FloatField(_("longitude"))
     lat = models.FloatField(_("latitude"))
     geometry = models.JSONField(_("outline (GeoJSON, simplified)"))

@@ -6,7 +6,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Count, Sum
 
-from tierslieux.territory.analytics import indicators
+from tierslieux.territory.analytics import geometry, indicators
 from tierslieux.territory.models import Commune, Departement, Epci, PopulationCell
 
 
@@ -141,3 +141,49 @@ def commune_search(*, query: str, limit: int = 10) -> list[Commune]:
     return list(
         Commune.objects.filter(name__istartswith=query).order_by("-population", "name")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class CommuneLocator:
+    """Finds the commune of a point (polygon containment) among the loaded communes."""
+
+    codes: tuple[str, ...]
+    index: geometry.PolygonIndex
+
+    def locate(self, lon: float, lat: float, *, tolerance_km: float = 0.0) -> str | None:
+        """The commune containing the point, else the nearest one within ``tolerance_km``."""
+        position = int(self.index.locate([lon], [lat])[0])
+        if position < 0 and tolerance_km > 0:
+            # 1 km is about 0.009 degree of latitude, and more of longitude: a safe bound.
+            position = int(self.index.nearest([lon], [lat], max_distance_deg=tolerance_km / 111)[0])
+        return self.codes[position] if position >= 0 else None
+
+
+_locator_cache: dict[int, CommuneLocator] = {}
+
+
+def commune_locator() -> CommuneLocator:
+    """The locator of the loaded communes, built once per process (and per territory size)."""
+    count = Commune.objects.count()
+    if count not in _locator_cache:
+        _locator_cache.clear()
+        rows = list(Commune.objects.order_by("code").values_list("code", "geometry"))
+        _locator_cache[count] = CommuneLocator(
+            codes=tuple(code for code, _ in rows),
+            index=geometry.PolygonIndex([geom for _, geom in rows]),
+        )
+    return _locator_cache[count]
+
+
+def commune_by_postcode_and_name(*, postcode: str, name: str) -> Commune | None:
+    """The commune whose postcodes include ``postcode`` and whose name matches ``name``."""
+    from tierslieux.core.text import normalize
+
+    if not postcode:
+        return None
+    candidates = list(Commune.objects.filter(postal_codes__icontains=f'"{postcode}"'))
+    wanted = normalize(name)
+    named = [c for c in candidates if normalize(c.name) == wanted]
+    if len(named) == 1:
+        return named[0]
+    return candidates[0] if len(candidates) == 1 and not wanted else None

@@ -59,6 +59,7 @@ def territory_load(*, data_dir: Path | None = None) -> TerritoryLoadReport:
                 "population_2021": c.population_2021,
                 "density_level": c.density_level,
                 "postal_codes": list(c.postal_codes),
+                "former_codes": list(c.former_codes),
                 "lon": c.lon,
                 "lat": c.lat,
                 "geometry": c.geometry,

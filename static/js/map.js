@@ -1,0 +1,178 @@
+/* The public map of the tiers-lieux (Leaflet + Leaflet.markercluster, served by the product).
+ *
+ * Reads its configuration from the JSON script #map-config (URLs, tile layer, translated
+ * labels). Without tiles, the base layer is our own département outlines; commune outlines are
+ * an overlay fetched when switched on. Places come from a GeoJSON feed with the page's filters.
+ */
+(function () {
+  "use strict";
+
+  var configNode = document.getElementById("map-config");
+  var container = document.getElementById("place-map");
+  if (!configNode || !container || typeof L === "undefined") {
+    return;
+  }
+  var config = JSON.parse(configNode.textContent);
+  var labels = config.labels;
+  var status = document.getElementById("map-status");
+
+  function say(text) {
+    if (status) {
+      status.textContent = text;
+    }
+  }
+
+  function getJSON(url) {
+    return fetch(url, { headers: { Accept: "application/geo+json, application/json" } }).then(
+      function (response) {
+        if (!response.ok) {
+          throw new Error(url + ": HTTP " + response.status);
+        }
+        return response.json();
+      }
+    );
+  }
+
+  // Nouvelle-Aquitaine, until the outlines or the places give a better extent.
+  var regionBounds = L.latLngBounds([42.77, -1.8], [47.18, 2.62]);
+  var map = L.map(container, {
+    zoomSnap: 0.5,
+    minZoom: 5,
+    maxZoom: 18,
+  });
+  map.fitBounds(regionBounds);
+  map.attributionControl.addAttribution(config.dataAttribution);
+
+  if (config.tileUrl) {
+    L.tileLayer(config.tileUrl, {
+      attribution: config.tileAttribution,
+      maxZoom: 19,
+    }).addTo(map);
+  } else {
+    container.classList.add("place-map--offline");
+  }
+
+  var departements = L.geoJSON(null, {
+    interactive: false,
+    style: {
+      color: "#00558c",
+      weight: 1.5,
+      fillColor: "#ffffff",
+      fillOpacity: config.tileUrl ? 0 : 1,
+    },
+  }).addTo(map);
+
+  var communes = L.geoJSON(null, {
+    interactive: false,
+    style: { color: "#6b7280", weight: 0.5, fill: false },
+  });
+  var communesLoaded = false;
+  communes.on("add", function () {
+    if (communesLoaded) {
+      return;
+    }
+    communesLoaded = true;
+    getJSON(config.communesUrl)
+      .then(function (data) {
+        communes.addData(data);
+        departements.bringToFront();
+      })
+      .catch(function () {
+        communesLoaded = false;
+      });
+  });
+
+  function markerIcon(state) {
+    return L.divIcon({
+      className: "place-marker place-marker--" + state,
+      iconSize: [18, 18],
+      iconAnchor: [9, 9],
+      popupAnchor: [0, -9],
+    });
+  }
+
+  function popupContent(properties) {
+    // Built with DOM nodes: names come from imported data, never parsed as HTML.
+    var box = document.createElement("div");
+    box.className = "place-popup";
+    var title = document.createElement("p");
+    title.className = "place-popup__name";
+    var link = document.createElement("a");
+    link.href = properties.url;
+    link.textContent = properties.name;
+    title.appendChild(link);
+    box.appendChild(title);
+    var facts = document.createElement("p");
+    facts.className = "place-popup__facts";
+    var bits = [];
+    if (properties.kinds && properties.kinds.length) {
+      bits.push(properties.kinds.join(", "));
+    }
+    bits.push(properties.commune + " (" + properties.departement + ")");
+    bits.push(properties.state_label);
+    facts.textContent = bits.join(" · ");
+    box.appendChild(facts);
+    var more = document.createElement("a");
+    more.href = properties.url;
+    more.textContent = labels.more;
+    more.setAttribute("aria-label", labels.more + " : " + properties.name);
+    box.appendChild(more);
+    return box;
+  }
+
+  var clusters = L.markerClusterGroup({
+    showCoverageOnHover: false,
+    maxClusterRadius: 50,
+    spiderfyOnMaxZoom: true,
+  });
+
+  var places = L.geoJSON(null, {
+    pointToLayer: function (feature, latlng) {
+      var p = feature.properties;
+      return L.marker(latlng, {
+        icon: markerIcon(p.state),
+        title: p.name,
+        alt: p.name,
+        keyboard: true,
+        riseOnHover: true,
+      });
+    },
+    onEachFeature: function (feature, layer) {
+      layer.bindPopup(popupContent(feature.properties));
+    },
+  });
+
+  var overlays = {};
+  overlays[labels.places] = clusters;
+  overlays[labels.departements] = departements;
+  overlays[labels.communes] = communes;
+  L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+  L.control.scale({ imperial: false }).addTo(map);
+  map.addLayer(clusters);
+
+  say(labels.loading);
+  var outlinesDone = getJSON(config.departementsUrl).then(function (data) {
+    departements.addData(data);
+    return departements.getBounds();
+  });
+  var placesDone = getJSON(config.placesUrl).then(function (data) {
+    places.addData(data);
+    clusters.addLayer(places);
+    container.setAttribute("data-places", String(data.features.length));
+    say(labels.loaded.replace("%(count)s", String(data.features.length)));
+    return data.features.length ? places.getBounds() : null;
+  });
+
+  Promise.all([outlinesDone, placesDone])
+    .then(function (extents) {
+      var bounds = extents[1] || extents[0];
+      if (bounds && bounds.isValid()) {
+        map.fitBounds(bounds.pad(0.05), { maxZoom: 12 });
+      }
+      container.setAttribute("data-ready", "true");
+    })
+    .catch(function () {
+      say(labels.failed);
+      container.setAttribute("data-ready", "error");
+    });
+})();

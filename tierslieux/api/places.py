@@ -1,0 +1,269 @@
+"""The directory of tiers-lieux in the JSON API: read for everyone, write for directory staff.
+
+Field names are those of the open data CSV (``data/schemas/tiers-lieux.schema.json``).
+"""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, PatchDict, Path, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from tierslieux.api.auth import api_user, write_auth
+from tierslieux.api.schemas import (
+    MAX_ID,
+    NO_NUL,
+    PUBLIC_ERRORS,
+    ErrorOut,
+    Text,
+    ValidationErrorOut,
+)
+from tierslieux.core.permissions import user_can
+from tierslieux.places.models import (
+    LegalForm,
+    LocationPrecision,
+    Place,
+    PlaceKind,
+    PlaceService,
+    PlaceSource,
+    PlaceState,
+)
+from tierslieux.places.opendata import place_record
+from tierslieux.places.selectors import PlaceFilters, place_get, place_list
+from tierslieux.places.services_write import place_create, place_update
+
+router = Router(tags=["tiers-lieux"])
+
+MAX_LIMIT = 200
+MAX_OFFSET = 2**80
+
+# API field -> model field, for writes and for the errors sent back.
+API_TO_MODEL: dict[str, str] = {
+    "nom": "name",
+    "description": "description",
+    "types": "kinds",
+    "services": "services",
+    "statut": "state",
+    "ouvert_depuis": "opened_on",
+    "ferme_le": "closed_on",
+    "adresse": "address",
+    "code_postal": "postcode",
+    "commune": "commune",
+    "longitude": "lon",
+    "latitude": "lat",
+    "precision_localisation": "location_precision",
+    "mode_gestion": "legal_form",
+    "acces_pmr": "pmr_accessible",
+    "acces_fibre": "fibre_access",
+    "horaires": "opening_hours",
+    "site_web": "website",
+    "courriel": "email",
+    "publie": "is_published",
+}
+MODEL_TO_API: dict[str, str] = {model: api for api, model in API_TO_MODEL.items()}
+
+
+class PlacePagination(LimitOffsetPagination):
+    """Limit/offset pagination, at most ``MAX_LIMIT`` places a page."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=MAX_LIMIT, description="Places per page.")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Places skipped.")
+
+
+class PlaceFiltersIn(Schema):
+    """The directory's filters (all optional, combined with AND)."""
+
+    q: str = Field("", max_length=200, pattern=NO_NUL, description="Words searched.")
+    departement: str = Field("", pattern=r"^(\d{2,3}|2[AB])?$", description="Code.")
+    epci: str = Field("", pattern=r"^(\d{9})?$", description="SIREN of the EPCI.")
+    commune: str = Field("", pattern=r"^(\d{5}|2[AB]\d{3})?$", description="INSEE code.")
+    kind: PlaceKind | None = None
+    service: PlaceService | None = None
+    state: PlaceState | None = None
+
+    def to_filters(self) -> PlaceFilters:
+        return PlaceFilters(
+            q=self.q,
+            departement=self.departement,
+            epci=self.epci,
+            commune=self.commune,
+            kind=self.kind or "",
+            service=self.service or "",
+            state=self.state or "",
+        )
+
+
+class PlaceOut(Schema):
+    """A tiers-lieu: the columns of the open data CSV, plus ``publie``."""
+
+    id: int
+    nom: str
+    description: str
+    types: list[str] = Field(description="Codes of PlaceKind.")
+    services: list[str] = Field(description="Codes of PlaceService.")
+    statut: PlaceState
+    ouvert_depuis: datetime.date | None
+    ferme_le: datetime.date | None
+    adresse: str
+    code_postal: str
+    commune_insee: str
+    commune: str
+    departement: str
+    epci_siren: str | None
+    longitude: float
+    latitude: float
+    precision_localisation: LocationPrecision
+    mode_gestion: LegalForm | None
+    acces_pmr: bool | None
+    acces_fibre: bool | None
+    horaires: str
+    site_web: str
+    courriel: str
+    source: PlaceSource
+    source_id: str
+    date_source: datetime.date | None
+    attribution: str
+    publie: bool = Field(description="Shown to the public (always true for the public).")
+
+
+class PlaceIn(Schema):
+    """A place entered by directory staff. Without coordinates, the commune's town hall."""
+
+    nom: Text = Field(min_length=1, max_length=200)
+    description: Text = ""
+    types: list[PlaceKind] = Field(default_factory=list, max_length=len(PlaceKind))
+    services: list[PlaceService] = Field(default_factory=list, max_length=len(PlaceService))
+    statut: PlaceState = PlaceState.OPEN
+    ouvert_depuis: datetime.date | None = None
+    ferme_le: datetime.date | None = None
+    adresse: Text = Field("", max_length=300)
+    code_postal: str = Field("", pattern=r"^(\d{5})?$")
+    commune: str = Field(pattern=r"^[0-9AB]{5}$", description="INSEE code of the commune.")
+    longitude: float | None = Field(None, ge=-180, le=180)
+    latitude: float | None = Field(None, ge=-90, le=90)
+    precision_localisation: LocationPrecision = LocationPrecision.ADDRESS
+    mode_gestion: LegalForm | None = None
+    acces_pmr: bool | None = None
+    acces_fibre: bool | None = None
+    horaires: Text = Field("", max_length=300)
+    site_web: Text = Field("", max_length=300)
+    courriel: Text = Field("", max_length=254)
+    publie: bool = False
+
+
+def place_out(place: Place) -> dict[str, Any]:
+    return {**place_record(place), "publie": place.is_published}
+
+
+def to_model_data(payload: dict[str, Any]) -> dict[str, Any]:
+    """API fields to model fields (enums to their values, null codes to "")."""
+    data = {}
+    for field, value in payload.items():
+        if field in {"types", "services"} and value is not None:
+            value = [str(v) for v in value]
+        elif field == "mode_gestion" and value is None:
+            value = ""
+        data[API_TO_MODEL[field]] = value
+    return data
+
+
+def validation_error_out(exc: ValidationError) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    for field, messages in exc.message_dict.items():
+        errors.setdefault(MODEL_TO_API.get(field, field), []).extend(messages)
+    return {"detail": _("The place is not valid."), "errors": errors}
+
+
+class PlaceRecords:
+    """Places as API records, built only for the page the paginator slices."""
+
+    def __init__(self, places: Any) -> None:
+        self.places = places
+
+    def count(self) -> int:
+        return self.places.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item: slice) -> list[dict[str, Any]]:
+        return [place_out(p) for p in self.places[item]]
+
+
+def _require_change(user: Any) -> None:
+    if not user_can(user, "places.change"):
+        raise HttpError(403, _("You may not change the directory."))
+
+
+@router.get(
+    "/places",
+    response={200: list[PlaceOut], **PUBLIC_ERRORS},
+    summary="List the tiers-lieux",
+    operation_id="place_list",
+    url_name="place_list",
+)
+@paginate(PlacePagination)
+def place_list_view(request: HttpRequest, filters: Query[PlaceFiltersIn]) -> Any:
+    """Published places (all places for directory staff), ordered by name."""
+    places = place_list(user=api_user(request), filters=filters.to_filters())
+    return PlaceRecords(places)
+
+
+@router.get(
+    "/places/{place_id}",
+    response={200: PlaceOut, 404: ErrorOut, **PUBLIC_ERRORS},
+    summary="One tiers-lieu",
+    operation_id="place_get",
+    url_name="place_detail",
+)
+def place_detail_view(
+    request: HttpRequest, place_id: int = Path(..., ge=1, le=MAX_ID)
+) -> dict[str, Any]:
+    place = place_get(user=api_user(request), pk=place_id)
+    if place is None:
+        raise HttpError(404, _("No tiers-lieu has this id."))
+    return place_out(place)
+
+
+@router.post(
+    "/places",
+    auth=write_auth,
+    response={201: PlaceOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
+    summary="Add a tiers-lieu (directory staff)",
+    operation_id="place_create",
+)
+def place_create_view(request: HttpRequest, payload: PlaceIn) -> Any:
+    _require_change(request.auth)
+    try:
+        place = place_create(data=to_model_data(payload.model_dump()), by=request.auth)
+    except ValidationError as exc:
+        return Status(422, validation_error_out(exc))
+    return Status(201, place_out(place))
+
+
+@router.patch(
+    "/places/{place_id}",
+    auth=write_auth,
+    response={200: PlaceOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="Change a tiers-lieu (directory staff)",
+    operation_id="place_update",
+)
+def place_update_view(
+    request: HttpRequest,
+    payload: PatchDict[PlaceIn],
+    place_id: int = Path(..., ge=1, le=MAX_ID),
+) -> Any:
+    _require_change(request.auth)
+    place = place_get(user=request.auth, pk=place_id)
+    if place is None:
+        raise HttpError(404, _("No tiers-lieu has this id."))
+    try:
+        place = place_update(place=place, data=to_model_data(payload), by=request.auth)
+    except ValidationError as exc:
+        return Status(422, validation_error_out(exc))
+    return place_out(place)

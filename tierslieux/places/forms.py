@@ -1,0 +1,139 @@
+"""Forms of the directory: filters, proposals, review, import upload."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tierslieux.places.importers import READERS
+from tierslieux.places.models import PlaceKind, PlaceService, PlaceSource, PlaceState
+from tierslieux.territory.models import Commune, Departement, Epci
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+IMPORT_EXTENSIONS = {
+    "cget_2019": (".csv",),
+    "france_tiers_lieux": (".csv",),
+    "region_layer": (".csv",),
+    "geojson": (".geojson", ".json"),
+}
+
+
+def _blank(choices) -> list[tuple[str, str]]:
+    return [("", _("All")), *choices]
+
+
+class PlaceFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    departement = forms.ChoiceField(label=_("Département"), required=False)
+    epci = forms.ChoiceField(label=_("EPCI"), required=False)
+    commune = forms.CharField(label=_("Commune (INSEE code)"), required=False, max_length=5)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_blank(PlaceKind.choices))
+    service = forms.ChoiceField(
+        label=_("Service"), required=False, choices=_blank(PlaceService.choices)
+    )
+    state = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(PlaceState.choices))
+
+    def __init__(self, *args, region_code: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        departements = Departement.objects.filter(region_code=region_code)
+        self.fields["departement"].choices = _blank(
+            [(d.code, f"{d.name} ({d.code})") for d in departements]
+        )
+        epcis = Epci.objects.filter(communes__departement__region_code=region_code).distinct()
+        self.fields["epci"].choices = _blank([(e.code, e.name) for e in epcis.order_by("name")])
+
+    def clean_commune(self) -> str:
+        code = self.cleaned_data["commune"].strip()
+        if code and not Commune.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("Unknown commune code."))
+        return code
+
+
+class PlaceProposalForm(forms.Form):
+    name = forms.CharField(label=_("Name of the tiers-lieu"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    kinds = forms.MultipleChoiceField(
+        label=_("Kinds"), choices=PlaceKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    services = forms.MultipleChoiceField(
+        label=_("Services beyond the workspace"),
+        choices=PlaceService.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    state = forms.ChoiceField(label=_("Status"), choices=PlaceState.choices)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    postcode = forms.RegexField(
+        label=_("Postcode"), regex=r"^\d{5}$", required=False, max_length=5
+    )
+    commune = forms.CharField(
+        label=_("Commune (INSEE code)"),
+        max_length=5,
+        help_text=_("Five characters, for example 33063 for Bordeaux."),
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    email = forms.EmailField(label=_("E-mail of the place"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    opening_hours = forms.CharField(label=_("Opening hours"), max_length=300, required=False)
+    comment = forms.CharField(
+        label=_("Comment for the reviewers"), widget=forms.Textarea, required=False
+    )
+    proposer_name = forms.CharField(label=_("Your name"), max_length=100)
+    proposer_email = forms.EmailField(label=_("Your e-mail"))
+
+    def clean_commune(self) -> str:
+        code = self.cleaned_data["commune"].strip().upper()
+        if not Commune.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("No commune of the region has this INSEE code."))
+        return code
+
+    def proposal_data(self) -> dict:
+        skip = {"comment", "proposer_name", "proposer_email"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in skip}
+
+
+class ProposalReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note to the proposer"), widget=forms.Textarea, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not (data.get("note") or "").strip():
+            self.add_error("note", _("Give the reason for the refusal."))
+        return data
+
+
+class PlaceImportForm(forms.Form):
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[(key, PlaceSource(key).label) for key in READERS],
+    )
+    file = forms.FileField(
+        label=_("File"), help_text=_("CSV or GeoJSON, UTF-8, 10 MB at most.")
+    )
+    dry_run = forms.BooleanField(
+        label=_("Check only (write nothing)"), required=False, initial=True
+    )
+    publish = forms.BooleanField(label=_("Publish the new places"), required=False, initial=True)
+
+    def clean(self):
+        data = super().clean()
+        upload, fmt = data.get("file"), data.get("format")
+        if upload is None or fmt is None:
+            return data
+        if upload.size > MAX_IMPORT_BYTES:
+            self.add_error("file", _("The file is larger than 10 MB."))
+        elif not upload.name.lower().endswith(IMPORT_EXTENSIONS[fmt]):
+            self.add_error(
+                "file",
+                _("This format expects a file ending in %(ext)s.")
+                % {"ext": " / ".join(IMPORT_EXTENSIONS[fmt])},
+            )
+        else:
+            head = upload.read(2048)
+            upload.seek(0)
+            if b"\x00" in head:
+                self.add_error("file", _("This is not a text file."))
+        return data

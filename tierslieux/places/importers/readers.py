@@ -1,0 +1,325 @@
+"""One reader per import format. ``read_file(source, data)`` picks the reader."""
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+
+from tierslieux.core.text import normalize
+from tierslieux.places.importers.base import (
+    KIND_KEYWORDS,
+    SERVICE_KEYWORDS,
+    BadValue,
+    ParsedFile,
+    PlaceRecord,
+    RowError,
+    clean_insee,
+    drop_invalid_contacts,
+    clean_postcode,
+    clean_url,
+    codes_from_text,
+    parse_bool,
+    parse_coordinates,
+    parse_date,
+    parse_float,
+)
+
+Reader = Callable[..., ParsedFile]
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadValue(
+            f"le fichier n'est pas en UTF-8 (octet illisible à la position {exc.start})"
+        ) from exc
+
+
+def _csv_rows(
+    data: bytes, *, delimiter: str, required: set[str]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    text = _decode(data)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    columns = set(reader.fieldnames or [])
+    missing = sorted(required - columns)
+    if missing:
+        raise BadValue(f"colonnes manquantes : {', '.join(missing)}")
+    for row in reader:
+        if None in row:  # more cells than columns
+            raise BadValue(f"ligne {reader.line_num} : plus de cellules que de colonnes")
+        yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
+
+
+def _read_csv(
+    data: bytes,
+    *,
+    delimiter: str,
+    required: set[str],
+    convert: Callable[[int, dict[str, str]], PlaceRecord | None],
+) -> ParsedFile:
+    parsed = ParsedFile()
+    try:
+        for line, row in _csv_rows(data, delimiter=delimiter, required=required):
+            try:
+                record = convert(line, row)
+            except BadValue as exc:
+                parsed.errors.append(RowError(line, str(exc)))
+                continue
+            if record is None:
+                parsed.skipped += 1
+            else:
+                _keep(parsed, record)
+    except BadValue as exc:
+        parsed.errors.append(RowError(1, str(exc)))
+    except csv.Error as exc:
+        parsed.errors.append(RowError(1, f"CSV illisible : {exc}"))
+    return parsed
+
+
+def _keep(parsed: ParsedFile, record: PlaceRecord) -> None:
+    parsed.records.append(record)
+    parsed.warnings.extend(RowError(record.line, w) for w in drop_invalid_contacts(record))
+
+
+def _require_name(name: str) -> str:
+    if not name:
+        raise BadValue("nom manquant")
+    return name
+
+
+# --- CGET / ANCT census 2019 ---------------------------------------------------------------
+
+CGET_COLUMNS = {"ID", "NOM_TL", "ADRESSE", "CP", "INSEECOM", "NOMCOM", "TYPO", "LAT", "LONG"}
+CGET_TYPO = {
+    "tiers lieux a dominante coworking": ["coworking"],
+    "tiers lieux a dominante fablab": ["fablab"],
+    "": [],
+}
+
+
+def read_cget(data: bytes, *, region_code: str = "75") -> ParsedFile:
+    """The CGET/ANCT "Mission Coworking" census (2019): comma-separated, UTF-8."""
+    import datetime
+
+    def convert(line: int, row: dict[str, str]) -> PlaceRecord | None:
+        if region_code and row.get("INSEEREG", region_code) != region_code:
+            return None
+        typo = normalize(row["TYPO"])
+        if typo not in CGET_TYPO:
+            raise BadValue(f"typologie inconnue : « {row['TYPO']} »")
+        lon, lat = parse_coordinates(
+            parse_float(row["LONG"], what="longitude"), parse_float(row["LAT"], what="latitude")
+        )
+        if not row["ID"]:
+            raise BadValue("identifiant (ID) manquant")
+        social = {k.lower(): clean_url(row.get(k, "")) for k in ("TWITTER", "FACEBOOK")}
+        return PlaceRecord(
+            line=line,
+            source_id=row["ID"],
+            name=_require_name(row["NOM_TL"]),
+            lon=lon,
+            lat=lat,
+            insee_code=clean_insee(row["INSEECOM"]),
+            postcode=clean_postcode(row["CP"]),
+            city=row.get("COMINIT") or row["NOMCOM"],
+            address=row["ADRESSE"],
+            kinds=CGET_TYPO[typo],
+            website=clean_url(row.get("WEB", "")),
+            email=row.get("MAIL", ""),
+            social_links={k: v for k, v in social.items() if v},
+            source_date=datetime.date(2019, 6, 13),
+        )
+
+    return _read_csv(data, delimiter=",", required=CGET_COLUMNS, convert=convert)
+
+
+# --- France Tiers-Lieux census (bdftl-YYYY-MM-fiche-identite.csv) -------------------------
+
+FTL_COLUMNS = {"ID_UNIQUE", "NOM", "ADRESSE", "CODPOST", "VILLE", "LATITUDE", "LONGITUDE"}
+FTL_STATES = {
+    "en fonctionnement": "open",
+    "ouvert": "open",
+    "en activite": "open",
+    "en projet": "project",
+    "projet": "project",
+    "ferme": "closed",
+    "fermé": "closed",
+}
+
+
+def read_france_tiers_lieux(data: bytes, *, region_code: str = "") -> ParsedFile:
+    """The France Tiers-Lieux census: ``;``-separated, UTF-8 with BOM, decimal commas."""
+
+    def convert(line: int, row: dict[str, str]) -> PlaceRecord | None:
+        lon, lat = parse_coordinates(
+            parse_float(row["LONGITUDE"], what="longitude", decimal_comma=True),
+            parse_float(row["LATITUDE"], what="latitude", decimal_comma=True),
+        )
+        state_text = normalize(row.get("état du projet", ""))
+        if state_text and state_text not in FTL_STATES:
+            raise BadValue(f"état du projet inconnu : « {row['état du projet']} »")
+        state = FTL_STATES.get(state_text, "open")
+        if not row["ID_UNIQUE"]:
+            raise BadValue("identifiant (ID_UNIQUE) manquant")
+        families = row.get("familles_tiers_lieux", "")
+        return PlaceRecord(
+            line=line,
+            source_id=row["ID_UNIQUE"],
+            name=_require_name(row["NOM"]),
+            lon=lon,
+            lat=lat,
+            postcode=clean_postcode(row["CODPOST"]),
+            city=row["VILLE"],
+            address=row["ADRESSE"],
+            kinds=codes_from_text(families, KIND_KEYWORDS) or (["hybrid"] if families else []),
+            state=state,
+            website=clean_url(row.get("INTERNET", "")),
+        )
+
+    return _read_csv(data, delimiter=";", required=FTL_COLUMNS, convert=convert)
+
+
+# --- Région Nouvelle-Aquitaine layer -------------------------------------------------------
+
+REGION_COLUMNS = {"id", "nom", "typologie", "adresse", "code_postal", "numcom", "x_wgs84", "y_wgs84"}
+REGION_TYPOLOGY = {"5": "shared_farmland", "7": "craft_workshop", "8": "coworking", "9": "fablab"}
+REGION_MANAGEMENT = {"82", "83", "84", "85", "86", "89", "132", "133", "134", "135", "136"}
+
+
+def read_region_layer(data: bytes, *, region_code: str = "") -> ParsedFile:
+    """The Région's layer (CSV export, ``;`` or ``,``); typology and management codes."""
+    delimiter = ";" if data[:2000].count(b";") > data[:2000].count(b",") else ","
+
+    def convert(line: int, row: dict[str, str]) -> PlaceRecord | None:
+        kinds = []
+        for code in filter(None, (c.strip() for c in row["typologie"].replace(",", "|").split("|"))):
+            if code not in REGION_TYPOLOGY:
+                raise BadValue(f"code de typologie inconnu : « {code} » (5, 7, 8 ou 9)")
+            kinds.append(REGION_TYPOLOGY[code])
+        management = row.get("mode_gestion", "")
+        if management and management not in REGION_MANAGEMENT:
+            raise BadValue(f"code de mode de gestion inconnu : « {management} »")
+        lon, lat = parse_coordinates(
+            parse_float(row["x_wgs84"], what="x_wgs84", decimal_comma=True),
+            parse_float(row["y_wgs84"], what="y_wgs84", decimal_comma=True),
+        )
+        if not row["id"]:
+            raise BadValue("identifiant (id) manquant")
+        return PlaceRecord(
+            line=line,
+            source_id=row["id"],
+            name=_require_name(row["nom"]),
+            lon=lon,
+            lat=lat,
+            insee_code=clean_insee(row.get("code_officiel", "") or row["numcom"]),
+            postcode=clean_postcode(row["code_postal"]),
+            city=row.get("nomcom", ""),
+            address=row["adresse"],
+            kinds=kinds,
+            services=codes_from_text(row.get("service_annexe", ""), SERVICE_KEYWORDS),
+            legal_form=management,
+            pmr_accessible=parse_bool(row.get("acces_pmr", ""), what="acces_pmr"),
+            fibre_access=parse_bool(row.get("acces_fibre", ""), what="acces_fibre"),
+            website=clean_url(row.get("url_web", "")),
+        )
+
+    return _read_csv(data, delimiter=delimiter, required=REGION_COLUMNS, convert=convert)
+
+
+# --- GeoJSON (our open data export, or any FeatureCollection of points) --------------------
+
+
+def read_geojson(data: bytes, *, region_code: str = "") -> ParsedFile:
+    """A FeatureCollection of Points; properties named as in the open data export."""
+    parsed = ParsedFile()
+    try:
+        collection = json.loads(_decode(data))
+    except (json.JSONDecodeError, BadValue) as exc:
+        parsed.errors.append(RowError(1, f"GeoJSON illisible : {exc}"))
+        return parsed
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+        parsed.errors.append(RowError(1, "le fichier n'est pas une FeatureCollection GeoJSON"))
+        return parsed
+    for number, feature in enumerate(collection.get("features") or [], start=1):
+        try:
+            _keep(parsed, _geojson_record(number, feature))
+        except BadValue as exc:
+            parsed.errors.append(RowError(number, str(exc)))
+    return parsed
+
+
+def _geojson_record(number: int, feature: dict) -> PlaceRecord:
+    if not isinstance(feature, dict):
+        raise BadValue("entité illisible")
+    geometry = feature.get("geometry") or {}
+    props = feature.get("properties") or {}
+    if geometry.get("type") != "Point":
+        raise BadValue(f"géométrie {geometry.get('type')!r} : seuls les points sont acceptés")
+    try:
+        lon, lat = (float(v) for v in geometry["coordinates"][:2])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadValue("coordonnées du point illisibles") from exc
+    lon, lat = parse_coordinates(lon, lat)
+    source_id = str(props.get("id") or feature.get("id") or "")
+    if not source_id:
+        raise BadValue("identifiant (id) manquant")
+
+    def text(key: str) -> str:
+        value = props.get(key)
+        return "" if value is None else str(value).strip()
+
+    def split(value) -> list[str]:
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        return [v for v in str(value or "").split("|") if v]
+
+    from tierslieux.places.models import PlaceKind, PlaceService, PlaceState
+
+    kinds, services = split(props.get("types")), split(props.get("services"))
+    for code in kinds:
+        if code not in PlaceKind.values:
+            raise BadValue(f"type inconnu : « {code} »")
+    for code in services:
+        if code not in PlaceService.values:
+            raise BadValue(f"service inconnu : « {code} »")
+    state = str(props.get("statut") or PlaceState.OPEN)
+    if state not in PlaceState.values:
+        raise BadValue(f"statut inconnu : « {state} »")
+    return PlaceRecord(
+        line=number,
+        source_id=source_id,
+        name=_require_name(str(props.get("nom") or props.get("name") or "").strip()),
+        lon=lon,
+        lat=lat,
+        insee_code=clean_insee(text("commune_insee")),
+        postcode=clean_postcode(text("code_postal")),
+        city=text("commune"),
+        address=text("adresse"),
+        description=text("description"),
+        kinds=kinds,
+        services=services,
+        state=state,
+        opened_on=parse_date(text("ouvert_depuis"), what="ouvert_depuis"),
+        closed_on=parse_date(text("ferme_le"), what="ferme_le"),
+        pmr_accessible=parse_bool(text("acces_pmr"), what="acces_pmr"),
+        fibre_access=parse_bool(text("acces_fibre"), what="acces_fibre"),
+        website=clean_url(text("site_web")),
+        email=text("courriel"),
+        opening_hours=text("horaires"),
+    )
+
+
+READERS: dict[str, Reader] = {
+    "cget_2019": read_cget,
+    "france_tiers_lieux": read_france_tiers_lieux,
+    "region_layer": read_region_layer,
+    "geojson": read_geojson,
+}
+
+
+def read_file(source: str, data: bytes, *, region_code: str = "75") -> ParsedFile:
+    """Read ``data`` in the format of ``source`` (a key of ``READERS``)."""
+    if source not in READERS:
+        raise ValueError(f"Unknown import format {source!r}")
+    return READERS[source](data, region_code=region_code)

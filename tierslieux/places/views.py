@@ -1,0 +1,150 @@
+"""Pages of the directory: list, detail, proposals and their review, import upload."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tierslieux.core.permissions import permission_required, user_can
+from tierslieux.places import selectors, services
+from tierslieux.places.forms import (
+    PlaceFilterForm,
+    PlaceImportForm,
+    PlaceProposalForm,
+    ProposalReviewForm,
+)
+from tierslieux.places.models import PlaceProposal, ProposalState
+
+PAGE_SIZE = 20
+
+
+def place_list(request: HttpRequest) -> HttpResponse:
+    form = PlaceFilterForm(request.GET or None, region_code=settings.TERRITORY_REGION_CODE)
+    filters = selectors.PlaceFilters()
+    if form.is_bound and form.is_valid():
+        filters = selectors.PlaceFilters(**form.cleaned_data)
+    places = selectors.place_list(user=request.user, filters=filters)
+    page = Paginator(places, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "places/_place_results.html" if request.htmx else "places/place_list.html"
+    return render(request, template, context)
+
+
+def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    place = selectors.place_get(user=request.user, pk=pk)
+    if place is None:
+        raise Http404
+    return render(request, "places/place_detail.html", {"place": place})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("places.propose")
+def proposal_create(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    place = None
+    if pk is not None:
+        place = selectors.place_get(user=request.user, pk=pk)
+        if place is None:
+            raise Http404
+    initial = {}
+    if place is not None:
+        initial = {
+            "name": place.name,
+            "description": place.description,
+            "kinds": place.kinds,
+            "services": place.services,
+            "state": place.state,
+            "address": place.address,
+            "postcode": place.postcode,
+            "commune": place.commune_id,
+            "website": place.website,
+            "email": place.email,
+            "phone": place.phone,
+            "opening_hours": place.opening_hours,
+        }
+    if request.user.is_authenticated:
+        initial.update(
+            proposer_name=request.user.get_full_name() or request.user.get_username(),
+            proposer_email=request.user.email,
+        )
+    form = PlaceProposalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.proposal_create(
+            place=place,
+            data=form.proposal_data(),
+            proposer_name=form.cleaned_data["proposer_name"],
+            proposer_email=form.cleaned_data["proposer_email"],
+            comment=form.cleaned_data["comment"],
+            by=request.user,
+        )
+        messages.success(
+            request, _("Thank you: your proposal will be published once the team has reviewed it.")
+        )
+        return redirect(place.get_absolute_url() if place else "places:place_list")
+    return render(request, "places/proposal_create.html", {"form": form, "place": place})
+
+
+@permission_required("places.review_proposal")
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    proposals = selectors.proposal_pending_list(user=request.user)
+    return render(request, "places/proposal_list.html", {"proposals": proposals})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("places.review_proposal")
+def proposal_review(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(PlaceProposal.objects.select_related("place"), pk=pk)
+    form = ProposalReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "accept":
+                place = services.proposal_accept(
+                    proposal=proposal, by=request.user, note=form.cleaned_data["note"]
+                )
+                messages.success(request, _("Proposal accepted: the directory is updated."))
+                return redirect(place.get_absolute_url())
+            services.proposal_reject(
+                proposal=proposal, by=request.user, note=form.cleaned_data["note"]
+            )
+            messages.success(request, _("Proposal rejected."))
+            return redirect("places:proposal_list")
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    rows = selectors.proposal_changes(proposal=proposal)
+    return render(
+        request,
+        "places/proposal_review.html",
+        {"proposal": proposal, "form": form, "rows": rows, "pending": proposal.state == ProposalState.PENDING},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("places.import")
+def place_import(request: HttpRequest) -> HttpResponse:
+    form = PlaceImportForm(request.POST or None, request.FILES or None)
+    report = errors = None
+    if request.method == "POST" and form.is_valid():
+        if not user_can(request.user, "places.import"):
+            raise PermissionDenied
+        try:
+            report = services.places_import(
+                source=form.cleaned_data["format"],
+                data=form.cleaned_data["file"].read(),
+                by=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+                publish=form.cleaned_data["publish"],
+            )
+        except services.ImportRejected as exc:
+            errors = exc.errors
+    status = 422 if errors else 200
+    return render(
+        request,
+        "places/place_import.html",
+        {"form": form, "report": report, "errors": errors},
+        status=status,
+    )

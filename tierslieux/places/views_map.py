@@ -1,0 +1,154 @@
+"""The public map of the directory, its GeoJSON feeds, and "near me"."""
+
+from django import forms
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_GET
+
+from tierslieux.core.permissions import permission_required
+from tierslieux.places import nearby, selectors
+from tierslieux.places.forms import PlaceFilterForm
+
+MAP_DATA_ATTRIBUTION = (
+    "Tiers-lieux : CGET / ANCT, Mission Coworking 2019, France Tiers-Lieux, Région "
+    "Nouvelle-Aquitaine (Licence Ouverte 2.0) · Contours : IGN / Insee, Etalab découpage "
+    "administratif 6.0.0 (Licence Ouverte 2.0)"
+)
+
+
+class NearForm(forms.Form):
+    """Where the visitor lives (typed text, or a commune picked among suggestions) and how far
+    they would travel."""
+
+    q = forms.CharField(label=_("Commune or postcode"), max_length=80, required=False)
+    code = forms.CharField(max_length=5, required=False)
+    minutes = forms.IntegerField(
+        label=_("Longest travel time (minutes)"),
+        min_value=5,
+        max_value=120,
+        required=False,
+    )
+
+    def clean_minutes(self) -> int:
+        return self.cleaned_data["minutes"] or nearby.DEFAULT_THRESHOLD_MINUTES
+
+
+def _filters(request: HttpRequest) -> tuple[PlaceFilterForm, selectors.PlaceFilters]:
+    """The directory's filters, read from the query string exactly as the directory does."""
+    form = PlaceFilterForm(request.GET or None, region_code=settings.TERRITORY_REGION_CODE)
+    if form.is_bound and form.is_valid():
+        return form, selectors.PlaceFilters(**form.cleaned_data)
+    return form, selectors.PlaceFilters()
+
+
+@require_GET
+@permission_required("places.view_map")
+def place_map(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    places = selectors.place_list(user=request.user, filters=filters)
+    query = request.GET.urlencode()
+    suffix = f"?{query}" if query else ""
+    config = {
+        "placesUrl": reverse("places:places_geojson") + suffix,
+        "departementsUrl": reverse("places:outlines_geojson") + "?level=departement",
+        "communesUrl": reverse("places:outlines_geojson")
+        + "?level=commune"
+        + (f"&departement={filters.departement}" if filters.departement else ""),
+        "tileUrl": settings.MAP_TILE_URL,
+        "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+        "dataAttribution": MAP_DATA_ATTRIBUTION,
+        "labels": {
+            "places": gettext("Tiers-lieux"),
+            "departements": gettext("Départements"),
+            "communes": gettext("Communes"),
+            "more": gettext("See the place"),
+            "loading": gettext("Loading the map…"),
+            "loaded": gettext("%(count)s tiers-lieux on the map."),
+            "failed": gettext("The map could not be loaded: use the list below."),
+        },
+    }
+    context = {
+        "form": form,
+        "places": places,
+        "config": config,
+        "list_url": reverse("places:place_list") + suffix,
+    }
+    return render(request, "places/place_map.html", context)
+
+
+@require_GET
+@permission_required("places.view_map")
+def places_geojson(request: HttpRequest) -> HttpResponse:
+    """The places of the map, with the directory's filters; visibility from the user."""
+    _form, filters = _filters(request)
+    places = selectors.place_list(user=request.user, filters=filters)
+    return JsonResponse(nearby.places_geojson(places), json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+@gzip_page
+@cache_control(public=True, max_age=3600)
+@permission_required("places.view_map")
+def outlines_geojson(request: HttpRequest) -> HttpResponse:
+    """Département or commune outlines from our own territory data (no tile server needed)."""
+    level = request.GET.get("level", "departement")
+    departement = request.GET.get("departement", "")[:3]
+    if level not in nearby.OUTLINE_LEVELS:
+        return HttpResponseBadRequest("level must be departement or commune")
+    if departement and not departement.isalnum():
+        return HttpResponseBadRequest("departement must be a département code")
+    body = nearby.outlines_geojson(level=level, departement=departement)
+    return HttpResponse(body, content_type="application/geo+json")
+
+
+@require_GET
+@permission_required("places.find_near")
+def place_near(request: HttpRequest) -> HttpResponse:
+    """Published open places by travel time from a commune; the commune is typed or picked."""
+    form = NearForm(request.GET or None)
+    choice = None
+    results = None
+    if form.is_bound and form.is_valid():
+        choice = nearby.commune_resolve(
+            query=form.cleaned_data["q"], code=form.cleaned_data["code"]
+        )
+        if choice.commune is not None:
+            results = nearby.places_near(
+                commune=choice.commune, threshold_minutes=form.cleaned_data["minutes"]
+            )
+        elif not choice.query:
+            form.add_error("q", gettext("Type the name of a commune or its postcode."))
+        elif choice.is_unknown:
+            form.add_error(
+                "q",
+                gettext(
+                    "No commune of %(region)s matches “%(query)s”. Type the name of a commune "
+                    "or a five-digit postcode."
+                )
+                % {"region": settings.TERRITORY_REGION_NAME, "query": choice.query},
+            )
+    context = {
+        "form": form,
+        "choice": choice,
+        "results": results,
+        "model": nearby.DEFAULT_TRAVEL_MODEL,
+        "default_minutes": nearby.DEFAULT_THRESHOLD_MINUTES,
+        "near_config": {
+            "suggestUrl": reverse("territory:commune_search"),
+            "labels": {
+                "none": gettext("No commune found."),
+                "one": gettext("1 commune suggested: use the down arrow to choose it."),
+                "many": gettext(
+                    "%(count)s communes suggested: use the up and down arrows to choose one."
+                ),
+            },
+        },
+    }
+    template = "places/_near_results.html" if request.htmx else "places/place_near.html"
+    return render(request, template, context)
