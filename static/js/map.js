@@ -52,19 +52,29 @@
     container.classList.add("place-map--offline");
   }
 
+  // Panes, bottom to top: land (white départements when there are no tiles), commune lines,
+  // département lines (the default overlay pane), then markers.
+  map.createPane("land").style.zIndex = 250;
+  map.createPane("communes").style.zIndex = 350;
+
+  var land = L.geoJSON(null, {
+    pane: "land",
+    interactive: false,
+    style: { stroke: false, fillColor: "#ffffff", fillOpacity: 1 },
+  });
+  if (!config.tileUrl) {
+    land.addTo(map);
+  }
+
   var departements = L.geoJSON(null, {
     interactive: false,
-    style: {
-      color: "#00558c",
-      weight: 1.5,
-      fillColor: "#ffffff",
-      fillOpacity: config.tileUrl ? 0 : 1,
-    },
+    style: { color: "#00558c", weight: 1.5, fill: false },
   }).addTo(map);
 
   var communes = L.geoJSON(null, {
+    pane: "communes",
     interactive: false,
-    style: { color: "#6b7280", weight: 0.5, fill: false },
+    style: { color: "#6b7280", weight: 0.6, fill: false },
   });
   var communesLoaded = false;
   communes.on("add", function () {
@@ -75,7 +85,6 @@
     getJSON(config.communesUrl)
       .then(function (data) {
         communes.addData(data);
-        departements.bringToFront();
       })
       .catch(function () {
         communesLoaded = false;
@@ -112,11 +121,6 @@
     bits.push(properties.state_label);
     facts.textContent = bits.join(" · ");
     box.appendChild(facts);
-    var more = document.createElement("a");
-    more.href = properties.url;
-    more.textContent = labels.more;
-    more.setAttribute("aria-label", labels.more + " : " + properties.name);
-    box.appendChild(more);
     return box;
   }
 
@@ -152,6 +156,7 @@
 
   say(labels.loading);
   var outlinesDone = getJSON(config.departementsUrl).then(function (data) {
+    land.addData(data);
     departements.addData(data);
     return departements.getBounds();
   });
@@ -167,7 +172,12 @@
     .then(function (extents) {
       var bounds = extents[1] || extents[0];
       if (bounds && bounds.isValid()) {
-        map.fitBounds(bounds.pad(0.05), { maxZoom: 12 });
+        // Keep markers clear of the zoom, layer and attribution controls.
+        map.fitBounds(bounds, {
+          maxZoom: 12,
+          paddingTopLeft: [60, 30],
+          paddingBottomRight: [220, 50],
+        });
       }
       container.setAttribute("data-ready", "true");
     })

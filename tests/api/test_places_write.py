@@ -2,6 +2,7 @@
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from tests.accounts.factories import UserFactory
@@ -9,6 +10,7 @@ from tests.api.conftest import bearer
 from tests.places.factories import PlaceFactory, commune
 from tierslieux.api.services import api_token_create, api_token_revoke
 from tierslieux.places.models import LocationPrecision, Place, PlaceSource
+from tierslieux.places.services_write import place_create, place_update
 
 pytestmark = pytest.mark.django_db
 
@@ -236,3 +238,57 @@ def test_superuser_token_may_write(client):
     admin = UserFactory(superuser=True)
     key = api_token_create(user=admin, name="admin")[1]
     assert post(client, NEW_PLACE, headers=bearer(key)).status_code == 201
+
+
+def test_patch_with_nulls_is_422_not_500(client, instructor_token):
+    place = PlaceFactory()
+    nulls = {"nom": None, "statut": None, "commune": None, "publie": None, "longitude": None}
+    response = patch(client, place.pk, nulls, headers=bearer(instructor_token))
+    assert response.status_code == 422
+    assert {"nom", "statut", "commune", "publie"} <= set(response.json()["errors"])
+
+
+def test_a_lone_coordinate_is_422(client, instructor_token):
+    data = {"nom": "Moitié", "commune": "64445", "longitude": -0.37}
+    response = post(client, data, headers=bearer(instructor_token))
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["latitude"]
+
+
+# --- the write services, called directly ------------------------------------------------
+
+
+def test_service_refuses_users_without_the_role(holder):
+    with pytest.raises(PermissionDenied):
+        place_create(data={"name": "x", "commune": "33063"}, by=holder)
+    with pytest.raises(PermissionDenied):
+        place_update(place=PlaceFactory(), data={"name": "x"}, by=holder)
+
+
+def test_service_checks_kind_and_service_codes(instructor):
+    with pytest.raises(ValidationError) as exc:
+        place_create(
+            data={"name": "x", "commune": "33063", "kinds": ["castle"], "services": ["spa"]},
+            by=instructor,
+        )
+    assert set(exc.value.message_dict) == {"kinds", "services"}
+
+
+def test_service_deduplicates_codes(instructor):
+    place = place_create(
+        data={"name": "x", "commune": "33063", "kinds": ["fablab", "fablab", "coworking"]},
+        by=instructor,
+    )
+    assert place.kinds == ["fablab", "coworking"]
+
+
+def test_service_refuses_fields_it_does_not_write(instructor):
+    with pytest.raises(ValueError):
+        place_create(data={"name": "x", "commune": "33063", "source": "cget_2019"}, by=instructor)
+
+
+def test_service_reports_every_error_at_once(instructor):
+    with pytest.raises(ValidationError) as exc:
+        place_create(data={"name": "", "commune": "nowhere", "email": "bad"}, by=instructor)
+    assert set(exc.value.message_dict) == {"name", "commune", "email"}
+    assert not Place.objects.exists()

@@ -5,9 +5,9 @@ schema's explicit examples, no example database. Reads are called anonymously, w
 instructor's token. The one property checked is that no request gets a 5xx answer.
 """
 
+import hypothesis
 import pytest
 import schemathesis
-import hypothesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from schemathesis.checks import not_a_server_error

@@ -41,9 +41,12 @@ def test_visitor_sees_clustered_places_on_the_map(page):
         "href", re.compile(r"^/tiers-lieux/\d+/$")
     )
 
-    # Selecting the cluster zooms in until its places show.
+    page.locator(".leaflet-popup-close-button").click()
+    expect(popup).to_have_count(0)
+
+    # Selecting the cluster zooms in until its places show (spread around their common point).
     cluster.click()
-    expect(page.locator(".leaflet-marker-icon.place-marker")).to_have_count(7)
+    expect(page.locator(".leaflet-marker-icon.place-marker")).to_have_count(7, timeout=15_000)
 
     # The accessible alternative lists the same places.
     table = page.locator("#map-list table")

@@ -24,7 +24,7 @@ def staff(db):
 
 def cget_row(**cells) -> str:
     columns = CGET_HEADER.split(",")
-    values = {c: "" for c in columns}
+    values = dict.fromkeys(columns, "")
     values.update(
         ID="9001",
         NOM_TL="Lieu inventé",
@@ -100,7 +100,9 @@ def test_a_changed_row_is_updated_in_place(staff):
 )
 @pytest.mark.django_db
 def test_each_bad_row_is_reported_with_its_line_and_nothing_is_written(staff, cells, reason):
-    data = cget_file(cget_row(ID="1"), cget_row(**cells) if "ID" in cells else cget_row(ID="2", **cells))
+    data = cget_file(
+        cget_row(ID="1"), cget_row(**cells) if "ID" in cells else cget_row(ID="2", **cells)
+    )
     with pytest.raises(ImportRejected) as caught:
         places_import(source="cget_2019", data=data, by=staff)
     assert [e.line for e in caught.value.errors] == [3]
@@ -121,7 +123,9 @@ def test_missing_columns_and_bad_encoding_are_reported(staff):
         places_import(source="cget_2019", data=b"ID,NOM_TL\n1,x\n", by=staff)
     assert "colonnes manquantes" in caught.value.errors[0].reason
     with pytest.raises(ImportRejected) as caught:
-        places_import(source="cget_2019", data=cget_file(cget_row()).replace(b"\xc3\xa9", b"\xe9"), by=staff)
+        places_import(
+            source="cget_2019", data=cget_file(cget_row()).replace(b"\xc3\xa9", b"\xe9"), by=staff
+        )
     assert "UTF-8" in caught.value.errors[0].reason
 
 
@@ -205,8 +209,10 @@ def test_geojson_format(staff):
 
 def test_geojson_bad_features():
     data = b"""{"type": "FeatureCollection", "features": [
-      {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": []}, "properties": {"id": "1", "nom": "x"}},
-      {"type": "Feature", "geometry": {"type": "Point", "coordinates": [0.3, 46.5]}, "properties": {"id": "2", "nom": "y", "types": "brewery"}}
+      {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": []},
+       "properties": {"id": "1", "nom": "x"}},
+      {"type": "Feature", "geometry": {"type": "Point", "coordinates": [0.3, 46.5]},
+       "properties": {"id": "2", "nom": "y", "types": "brewery"}}
     ]}"""
     parsed = read_file("geojson", data)
     assert [e.line for e in parsed.errors] == [1, 2]

@@ -63,7 +63,13 @@ def test_feature_carries_what_the_popup_shows(client, places):
 
 @pytest.mark.parametrize(
     ("trait", "sees_unpublished"),
-    [("holder", False), ("authority", False), ("reader", False), ("instructor", True), ("network", True)],
+    [
+        ("holder", False),
+        ("authority", False),
+        ("reader", False),
+        ("instructor", True),
+        ("network", True),
+    ],
 )
 def test_directory_staff_also_see_unpublished_places(client, places, trait, sees_unpublished):
     client.force_login(UserFactory(**{trait: True}))
@@ -108,7 +114,9 @@ def test_map_page_is_accessible_and_ships_its_own_leaflet(client, places):
 def test_map_config_points_at_the_filtered_feeds_and_has_no_tiles_by_default(client, places):
     response = client.get(reverse("places:place_map"), {"departement": "64", "kind": "fablab"})
     config = json.loads(
-        re.search(r'<script id="map-config"[^>]*>(.*?)</script>', response.content.decode(), re.S)[1]
+        re.search(r'<script id="map-config"[^>]*>(.*?)</script>', response.content.decode(), re.S)[
+            1
+        ]
     )
     assert config["placesUrl"] == reverse("places:places_geojson") + "?departement=64&kind=fablab"
     assert config["departementsUrl"].endswith("?level=departement")

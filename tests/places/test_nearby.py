@@ -78,7 +78,9 @@ def coast():
         "bayonne": PlaceFactory(name="Fablab Bayonne", commune=commune("64102")),
         "pau": PlaceFactory(name="Tiers-lieu Pau", commune=commune("64445")),
         "bordeaux": PlaceFactory(name="Tiers-lieu Bordeaux"),
-        "unpublished": PlaceFactory(name="Brouillon Anglet", commune=commune("64024"), unpublished=True),
+        "unpublished": PlaceFactory(
+            name="Brouillon Anglet", commune=commune("64024"), unpublished=True
+        ),
         "project": PlaceFactory(name="Projet Anglet", commune=commune("64024"), project=True),
         "closed": PlaceFactory(
             name="Fermé Anglet",
@@ -101,7 +103,7 @@ def test_places_near_sorts_by_time_and_splits_at_the_threshold(coast):
     assert [r.place.name for r in results.within] == ["Cowork Biarritz", "Fablab Bayonne"]
     assert [r.place.name for r in results.further] == ["Tiers-lieu Pau", "Tiers-lieu Bordeaux"]
     assert results.further_total == 2
-    # Times come from the straight-line model: 1.3 × great-circle km at 60 km/h.
+    # Times come from the straight-line model: 1.3 * great-circle km at 60 km/h.
     places = [r.place for r in results.within + results.further]
     expected = straight_line_minutes(
         [biarritz.lon], [biarritz.lat], [p.lon for p in places], [p.lat for p in places]

@@ -68,7 +68,10 @@ def test_pagination_keeps_the_filters(client):
     html = response.content.decode()
     assert "25 tiers-lieux" in html
     assert "q=lieu&amp;page=2" in html
-    assert "Lieu 24" in client.get(reverse("places:place_list"), {"q": "lieu", "page": 2}).content.decode()
+    assert (
+        "Lieu 24"
+        in client.get(reverse("places:place_list"), {"q": "lieu", "page": 2}).content.decode()
+    )
 
 
 def test_htmx_request_gets_only_the_results(client):
@@ -79,7 +82,9 @@ def test_htmx_request_gets_only_the_results(client):
 
 
 def test_bad_filter_keeps_what_was_typed_and_says_why(client):
-    html = client.get(reverse("places:place_list"), {"commune": "99999", "q": "abc"}).content.decode()
+    html = client.get(
+        reverse("places:place_list"), {"commune": "99999", "q": "abc"}
+    ).content.decode()
     assert 'value="99999"' in html and 'value="abc"' in html
     assert "Code commune inconnu" in html
 

@@ -39,7 +39,7 @@ from tierslieux.places.services_write import place_create, place_update
 router = Router(tags=["tiers-lieux"])
 
 MAX_LIMIT = 200
-MAX_OFFSET = 2**80
+MAX_OFFSET = 1_000_000
 
 # API field -> model field, for writes and for the errors sent back.
 API_TO_MODEL: dict[str, str] = {

@@ -61,9 +61,7 @@ class PlaceProposalForm(forms.Form):
     )
     state = forms.ChoiceField(label=_("Status"), choices=PlaceState.choices)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
-    postcode = forms.RegexField(
-        label=_("Postcode"), regex=r"^\d{5}$", required=False, max_length=5
-    )
+    postcode = forms.RegexField(label=_("Postcode"), regex=r"^\d{5}$", required=False, max_length=5)
     commune = forms.CharField(
         label=_("Commune (INSEE code)"),
         max_length=5,
@@ -110,9 +108,7 @@ class PlaceImportForm(forms.Form):
         label=_("Format"),
         choices=[(key, PlaceSource(key).label) for key in READERS],
     )
-    file = forms.FileField(
-        label=_("File"), help_text=_("CSV or GeoJSON, UTF-8, 10 MB at most.")
-    )
+    file = forms.FileField(label=_("File"), help_text=_("CSV or GeoJSON, UTF-8, 10 MB at most."))
     dry_run = forms.BooleanField(
         label=_("Check only (write nothing)"), required=False, initial=True
     )

@@ -153,9 +153,7 @@ class Place(BaseModel):
     staff_fte = models.DecimalField(
         _("staff (full-time equivalent)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    pmr_accessible = models.BooleanField(
-        _("accessible to reduced mobility"), null=True, blank=True
-    )
+    pmr_accessible = models.BooleanField(_("accessible to reduced mobility"), null=True, blank=True)
     fibre_access = models.BooleanField(_("fibre access"), null=True, blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=300, blank=True)
 

@@ -171,7 +171,10 @@ def places_geojson(places: QuerySet[Place]) -> dict[str, Any]:
         {
             "type": "Feature",
             "id": place.pk,
-            "geometry": {"type": "Point", "coordinates": [round(place.lon, 5), round(place.lat, 5)]},
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round(place.lon, 5), round(place.lat, 5)],
+            },
             "properties": {
                 "id": place.pk,
                 "name": place.name,

@@ -87,9 +87,7 @@ def _resolve_commune(
     if current is not None and current in communes:
         return communes[current], "former_insee"
     if record.lon is not None and record.lat is not None:
-        code = commune_locator().locate(
-            record.lon, record.lat, tolerance_km=OUTLINE_TOLERANCE_KM
-        )
+        code = commune_locator().locate(record.lon, record.lat, tolerance_km=OUTLINE_TOLERANCE_KM)
         if code is not None:
             return communes[code], "point"
     commune = commune_by_postcode_and_name(postcode=record.postcode, name=record.city)
@@ -107,7 +105,9 @@ def _resolve_commune(
 def _record_values(record: PlaceRecord, commune: Commune) -> dict[str, Any]:
     values = {name: getattr(record, name) for name in RECORD_FIELDS}
     if record.lon is None or record.lat is None:
-        values.update(lon=commune.lon, lat=commune.lat, location_precision=LocationPrecision.COMMUNE)
+        values.update(
+            lon=commune.lon, lat=commune.lat, location_precision=LocationPrecision.COMMUNE
+        )
     else:
         values.update(lon=record.lon, lat=record.lat, location_precision=LocationPrecision.ADDRESS)
     if values["state"] == PlaceState.CLOSED and values["closed_on"] is None:
@@ -161,9 +161,7 @@ def places_import(
             )
         seen.setdefault(record.source_id, record.line)
 
-    communes = {
-        c.code: c for c in Commune.objects.select_related("departement").defer("geometry")
-    }
+    communes = {c.code: c for c in Commune.objects.select_related("departement").defer("geometry")}
     former = {old: c.code for c in communes.values() for old in c.former_codes}
     existing = {p.source_id: p for p in Place.objects.filter(source=source)}
     pending: list[tuple[PlaceRecord, Place, bool]] = []
@@ -221,7 +219,7 @@ def places_import(
 
 def _constraint_errors(pending: list[tuple[PlaceRecord, Place, bool]]) -> list[RowError]:
     errors = []
-    for record, place, _ in pending:
+    for record, place, _changed in pending:
         try:
             place.validate_constraints()
         except ValidationError as exc:
@@ -332,4 +330,3 @@ def proposal_reject(*, proposal: PlaceProposal, by: Any, note: str) -> PlaceProp
     proposal.review_note = note
     proposal.save()
     return proposal
-

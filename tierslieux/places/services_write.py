@@ -88,7 +88,7 @@ def _audit_actor(user: Any) -> Iterator[None]:
 
 def _codes(values: Any, allowed: list[str]) -> tuple[list[str], list[str]]:
     """Deduplicated codes in their order, and the unknown ones."""
-    values = list(values or [])
+    values = [values] if isinstance(values, str) else list(values or [])
     unique = list(dict.fromkeys(str(v) for v in values))
     return unique, [v for v in unique if v not in allowed]
 
@@ -151,7 +151,7 @@ def place_create(*, data: dict[str, Any], by: Any) -> Place:
     require(by, "places.change")
     place = Place(source=PlaceSource.MANUAL)
     errors = _apply(place, data)
-    if place.commune_id and (data.get("lon") is None or data.get("lat") is None):
+    if place.commune_id and data.get("lon") is None and data.get("lat") is None:
         place.lon, place.lat = place.commune.lon, place.commune.lat
         place.location_precision = LocationPrecision.COMMUNE
     if place.commune_id and not place.city:

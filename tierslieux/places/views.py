@@ -119,7 +119,12 @@ def proposal_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "places/proposal_review.html",
-        {"proposal": proposal, "form": form, "rows": rows, "pending": proposal.state == ProposalState.PENDING},
+        {
+            "proposal": proposal,
+            "form": form,
+            "rows": rows,
+            "pending": proposal.state == ProposalState.PENDING,
+        },
     )
 
 

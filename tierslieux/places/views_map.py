@@ -20,6 +20,10 @@ MAP_DATA_ATTRIBUTION = (
     "Nouvelle-Aquitaine (Licence Ouverte 2.0) · Contours : IGN / Insee, Etalab découpage "
     "administratif 6.0.0 (Licence Ouverte 2.0)"
 )
+MAP_DATA_ATTRIBUTION_SHORT = (
+    "Tiers-lieux : CGET / ANCT, France Tiers-Lieux · Contours : IGN / Insee"
+)
+"""The map's own attribution control (the full text is printed under the map)."""
 
 
 class NearForm(forms.Form):
@@ -62,12 +66,11 @@ def place_map(request: HttpRequest) -> HttpResponse:
         + (f"&departement={filters.departement}" if filters.departement else ""),
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
-        "dataAttribution": MAP_DATA_ATTRIBUTION,
+        "dataAttribution": MAP_DATA_ATTRIBUTION_SHORT,
         "labels": {
             "places": gettext("Tiers-lieux"),
             "departements": gettext("Départements"),
             "communes": gettext("Communes"),
-            "more": gettext("See the place"),
             "loading": gettext("Loading the map…"),
             "loaded": gettext("%(count)s tiers-lieux on the map."),
             "failed": gettext("The map could not be loaded: use the list below."),
@@ -78,11 +81,13 @@ def place_map(request: HttpRequest) -> HttpResponse:
         "places": places,
         "config": config,
         "list_url": reverse("places:place_list") + suffix,
+        "data_attribution": MAP_DATA_ATTRIBUTION,
     }
     return render(request, "places/place_map.html", context)
 
 
 @require_GET
+@gzip_page
 @permission_required("places.view_map")
 def places_geojson(request: HttpRequest) -> HttpResponse:
     """The places of the map, with the directory's filters; visibility from the user."""

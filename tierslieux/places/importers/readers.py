@@ -14,10 +14,10 @@ from tierslieux.places.importers.base import (
     PlaceRecord,
     RowError,
     clean_insee,
-    drop_invalid_contacts,
     clean_postcode,
     clean_url,
     codes_from_text,
+    drop_invalid_contacts,
     parse_bool,
     parse_coordinates,
     parse_date,
@@ -182,7 +182,16 @@ def read_france_tiers_lieux(data: bytes, *, region_code: str = "") -> ParsedFile
 
 # --- Région Nouvelle-Aquitaine layer -------------------------------------------------------
 
-REGION_COLUMNS = {"id", "nom", "typologie", "adresse", "code_postal", "numcom", "x_wgs84", "y_wgs84"}
+REGION_COLUMNS = {
+    "id",
+    "nom",
+    "typologie",
+    "adresse",
+    "code_postal",
+    "numcom",
+    "x_wgs84",
+    "y_wgs84",
+}
 REGION_TYPOLOGY = {"5": "shared_farmland", "7": "craft_workshop", "8": "coworking", "9": "fablab"}
 REGION_MANAGEMENT = {"82", "83", "84", "85", "86", "89", "132", "133", "134", "135", "136"}
 
@@ -193,7 +202,9 @@ def read_region_layer(data: bytes, *, region_code: str = "") -> ParsedFile:
 
     def convert(line: int, row: dict[str, str]) -> PlaceRecord | None:
         kinds = []
-        for code in filter(None, (c.strip() for c in row["typologie"].replace(",", "|").split("|"))):
+        for code in filter(
+            None, (c.strip() for c in row["typologie"].replace(",", "|").split("|"))
+        ):
             if code not in REGION_TYPOLOGY:
                 raise BadValue(f"code de typologie inconnu : « {code} » (5, 7, 8 ou 9)")
             kinds.append(REGION_TYPOLOGY[code])

@@ -20,15 +20,11 @@ class PolygonIndex:
     _tree: shapely.STRtree = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        polygons = np.array(
-            [shapely.geometry.shape(g) for g in self.geometries], dtype=np.object_
-        )
+        polygons = np.array([shapely.geometry.shape(g) for g in self.geometries], dtype=np.object_)
         object.__setattr__(self, "_polygons", polygons)
         object.__setattr__(self, "_tree", shapely.STRtree(polygons))
 
-    def locate(
-        self, lon_deg: npt.ArrayLike, lat_deg: npt.ArrayLike
-    ) -> npt.NDArray[np.int64]:
+    def locate(self, lon_deg: npt.ArrayLike, lat_deg: npt.ArrayLike) -> npt.NDArray[np.int64]:
         """Index of the polygon containing each point (-1 where none does).
 
         Where polygons overlap (simplified outlines), the lowest index wins.
