@@ -236,3 +236,20 @@ def test_import_upload_is_checked(client, name, content, message):
     )
     assert message in response.content.decode()
     assert not Place.objects.exists()
+
+
+def test_staff_edits_a_place_in_the_admin_and_it_is_audited(client):
+    from auditlog.models import LogEntry
+
+    place = PlaceFactory(name="Avant")
+    client.force_login(UserFactory(superuser=True))
+    url = reverse("admin:places_place_change", args=[place.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        reverse("admin:places_place_changelist"),
+        {"action": "unpublish", "_selected_action": [place.pk]},
+    )
+    assert response.status_code == 302
+    place.refresh_from_db()
+    assert place.is_published is False
+    assert LogEntry.objects.get_for_object(place).exists()
