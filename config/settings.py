@@ -179,3 +179,13 @@ LOGGING = {
 # no tile layer, the map draws only our own outlines (offline, no third-party request).
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+
+# Territorial mesh (the policy's targets and the travel-time model's defaults).
+MESH_THRESHOLD_MINUTES = float(os.environ.get("MESH_THRESHOLD_MINUTES", "20"))
+MESH_DETOUR_FACTOR = float(os.environ.get("MESH_DETOUR_FACTOR", "1.3"))
+MESH_SPEED_KMH = float(os.environ.get("MESH_SPEED_KMH", "60"))
+MESH_OSM_PATH = os.environ.get("MESH_OSM_PATH", "")
+MESH_TARGET_PLACES = int(os.environ.get("MESH_TARGET_PLACES", "300"))
+# National reference: about 3,500 tiers-lieux for 68 million inhabitants (France Tiers-Lieux).
+NATIONAL_PLACES = int(os.environ.get("NATIONAL_PLACES", "3500"))
+NATIONAL_POPULATION = int(os.environ.get("NATIONAL_POPULATION", "68000000"))

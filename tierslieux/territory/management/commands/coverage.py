@@ -1,0 +1,78 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tierslieux.territory.management.commands._mesh_options import add_mesh_arguments, mesh_params
+from tierslieux.territory.mesh import mesh_report
+
+
+class Command(BaseCommand):
+    help = (
+        "Share of inhabitants within the threshold of an open tiers-lieu, per département, "
+        "rural and urban, and the white zones."
+    )
+
+    def add_arguments(self, parser):
+        add_mesh_arguments(parser)
+        parser.add_argument("--white-zones", type=int, default=15, help="How many to list.")
+
+    def handle(self, *args, **options):
+        params = mesh_params(options)
+        try:
+            report = mesh_report(params)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        if options["json"]:
+            data = report.as_dict()
+            data["white_zones"] = data["white_zones"][: options["white_zones"]]
+            data.pop("communes")
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        p = report.params
+        model = (
+            f"straight line x{p.detour_factor} at {p.speed_kmh:g} km/h"
+            if p.model == "straight"
+            else f"road network {p.osm_path}"
+        )
+        w = self.stdout.write
+        w(f"Model: {model}; threshold {p.minutes:g} min; demand: {p.demand}")
+        if report.population_unreached > report.population / 2:
+            w(
+                self.style.WARNING(
+                    f"Warning: {report.population_unreached:,} inhabitants reach no place at all: "
+                    "the road network does not cover the territory (use an extract of the region)."
+                )
+            )
+        w(
+            f"Open places: {report.places} (target {report.target_places}: "
+            f"{report.progress_to_target:.0%})"
+        )
+        w(
+            f"Inhabitants: {report.population:,}; within {p.minutes:g} min: "
+            f"{report.population_covered:,} ({report.share_covered:.2%}); beyond: "
+            f"{report.population_uncovered:,}"
+        )
+        w(
+            f"Rural (density 5-7): {report.rural.share_covered:.2%} of "
+            f"{report.rural.population:,}; urban (1-4): {report.urban.share_covered:.2%} of "
+            f"{report.urban.population:,}"
+        )
+        w(
+            f"Inhabitants per place: {report.inhabitants_per_place:,.0f} "
+            f"(national: {report.national_inhabitants_per_place:,.0f})"
+        )
+        w("")
+        w(f"{'département':28} {'places':>6} {'inhabitants':>12} {'covered':>8} {'mean min':>8}")
+        for row in report.departements:
+            mean = f"{row.mean_minutes:.1f}" if row.mean_minutes is not None else "-"
+            w(
+                f"{row.name[:24] + ' (' + row.code + ')':28} {row.places:6} {row.population:12,} "
+                f"{row.share_covered:8.1%} {mean:>8}"
+            )
+        w("")
+        w(f"White zones: {len(report.white_zones)} communes; the most populated:")
+        for row in report.white_zones[: options["white_zones"]]:
+            w(
+                f"  {row.name} ({row.code}): {row.population - row.population_covered:,} "
+                f"inhabitants beyond {p.minutes:g} min, mean {row.mean_minutes} min"
+            )

@@ -1,0 +1,54 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tierslieux.territory.management.commands._mesh_options import add_mesh_arguments, mesh_params
+from tierslieux.territory.mesh import mesh_recommend
+
+
+class Command(BaseCommand):
+    help = (
+        "Where to open the next tiers-lieux: the N communes that bring the most inhabitants "
+        "within the threshold (maximal covering), or with --cover-all the fewest that bring "
+        "everyone (set covering). The open places are kept."
+    )
+
+    def add_arguments(self, parser):
+        add_mesh_arguments(parser)
+        parser.add_argument("--new", type=int, default=10, help="Number of new places (10).")
+        parser.add_argument("--cover-all", action="store_true", help="Set covering instead.")
+        parser.add_argument("--exact", action="store_true", help="MILP (HiGHS) instead of greedy.")
+        parser.add_argument("--time-limit", type=float, default=10.0, help="Seconds (exact).")
+
+    def handle(self, *args, **options):
+        if options["new"] < 1 and not options["cover_all"]:
+            raise CommandError("--new must be at least 1")
+        try:
+            result = mesh_recommend(
+                mesh_params(options),
+                new=None if options["cover_all"] else options["new"],
+                exact=options["exact"],
+                time_limit_s=options["time_limit"],
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+            return
+        w = self.stdout.write
+        gap = f", gap {result.gap:.3%}" if result.gap is not None else ""
+        w(
+            f"Method: {result.method} ({result.status}{gap}); threshold {result.params.minutes:g} "
+            f"min; demand: {result.params.demand}; {result.places} open places kept"
+        )
+        w(
+            f"Within the threshold: {result.covered_before:,} -> {result.covered_after:,} of "
+            f"{result.population:,} inhabitants ({result.share_before:.2%} -> "
+            f"{result.share_after:.2%}); out of reach of any commune: {result.uncoverable:,}"
+        )
+        w(f"{result.new} new places:")
+        for site in result.sites:
+            w(
+                f"  {site.rank:3}. {site.name} ({site.commune}, {site.departement}): "
+                f"+{site.new_inhabitants:,} inhabitants"
+            )
