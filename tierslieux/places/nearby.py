@@ -42,7 +42,15 @@ OUTLINE_SLIVER_DEG2 = 1e-4
 OUTLINE_CACHE_SECONDS = 24 * 3600
 OUTLINE_LEVELS = ("departement", "commune")
 
-DEFAULT_TRAVEL_MODEL = StraightLineModel()
+
+
+def default_travel_model() -> StraightLineModel:
+    """The straight-line model with the mesh's settings (detour factor, average speed)."""
+    from django.conf import settings
+
+    return StraightLineModel(
+        detour_factor=settings.MESH_DETOUR_FACTOR, speed_kmh=settings.MESH_SPEED_KMH
+    )
 
 
 # --- Which commune did the visitor mean? ---------------------------------------------------
@@ -136,11 +144,12 @@ def places_near(
     *,
     commune: Commune,
     threshold_minutes: int = DEFAULT_THRESHOLD_MINUTES,
-    model: TravelTimeModel = DEFAULT_TRAVEL_MODEL,
+    model: TravelTimeModel | None = None,
     on: datetime.date | None = None,
 ) -> NearbyResults:
     """Published places open on ``on`` (today), by estimated travel time from ``commune``'s
     point (its town hall), split at ``threshold_minutes``."""
+    model = model or default_travel_model()
     places = place_open_published(on=on).select_related("commune", "commune__departement")
     rows, lon, lat = _places_arrays(places.order_by("pk"))
     minutes = model.minutes_matrix([commune.lon], [commune.lat], lon, lat)[0]

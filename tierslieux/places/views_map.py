@@ -142,7 +142,7 @@ def place_near(request: HttpRequest) -> HttpResponse:
         "form": form,
         "choice": choice,
         "results": results,
-        "model": nearby.DEFAULT_TRAVEL_MODEL,
+        "model": nearby.default_travel_model(),
         "default_minutes": nearby.DEFAULT_THRESHOLD_MINUTES,
         "near_config": {
             "suggestUrl": reverse("territory:commune_search"),
