@@ -43,7 +43,6 @@ OUTLINE_CACHE_SECONDS = 24 * 3600
 OUTLINE_LEVELS = ("departement", "commune")
 
 
-
 def default_travel_model() -> StraightLineModel:
     """The straight-line model with the mesh's settings (detour factor, average speed)."""
     from django.conf import settings
