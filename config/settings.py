@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tierslieux.accounts",
     "tierslieux.territory",
     "tierslieux.places",
+    "tierslieux.calls",
     "tierslieux.api",
 ]
 

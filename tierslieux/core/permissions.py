@@ -32,6 +32,19 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "accounts.manage_roles": STAFF_ROLES,
     "places.view_map": ANYONE,
     "places.find_near": ANYONE,
+    "calls.call_manage": STAFF_ROLES,
+    "calls.application_create": frozenset({Role.HOLDER}),
+    "calls.application_view": frozenset(
+        {Role.HOLDER, Role.INSTRUCTOR, Role.NETWORK, Role.AUTHORITY}
+    ),
+    "calls.application_act_as_holder": frozenset({Role.HOLDER}),
+    "calls.application_instruct": STAFF_ROLES,
+    "calls.application_decide": STAFF_ROLES,
+    "calls.opinion_give": frozenset({Role.NETWORK, Role.AUTHORITY}),
+    "calls.review_manage": frozenset({Role.INSTRUCTOR}),
+    "calls.review_record_view": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
+    "calls.budget_view": frozenset({Role.INSTRUCTOR, Role.READER}),
+    "calls.funded_view": ANYONE,
 }
 
 ObjectRule = Callable[[Any, Any], bool]

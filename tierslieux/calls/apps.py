@@ -1,0 +1,42 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CallsConfig(AppConfig):
+    name = "tierslieux.calls"
+    label = "calls"
+    verbose_name = _("Calls for expressions of interest")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from tierslieux.calls import models
+        from tierslieux.calls.selectors import user_may_view_application
+        from tierslieux.core.permissions import register_object_rule
+
+        register_object_rule("calls.application_view", user_may_view_application)
+        register_object_rule(
+            "calls.application_act_as_holder",
+            lambda user, application: (
+                user.organisation_id is not None
+                and user.organisation_id == application.organisation_id
+            ),
+        )
+        register_object_rule(
+            "calls.opinion_give",
+            lambda user, opinion: (
+                user.organisation_id is not None and user.organisation_id == opinion.organisation_id
+            ),
+        )
+
+        auditlog.register(models.Call)
+        auditlog.register(models.CallCriterion)
+        auditlog.register(models.CallAidRule)
+        auditlog.register(models.CallDepartementCeiling)
+        auditlog.register(models.Application, m2m_fields={"instructors"})
+        auditlog.register(models.ExpenseLine)
+        auditlog.register(models.ResourceLine)
+        auditlog.register(models.Assessment)
+        auditlog.register(models.Opinion)
+        auditlog.register(models.Decision)
+        auditlog.register(models.ProjectReviewItem)

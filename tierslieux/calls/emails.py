@@ -1,0 +1,82 @@
+"""The texts of the calls' notification e-mails (French through gettext, English msgids).
+
+Each function returns ``(subject, body)``; ``services`` picks the recipients and sends them with
+``transaction.on_commit`` through the ``send_email`` background task.
+"""
+
+from django.utils.translation import gettext as _
+
+from tierslieux.calls.rules import format_euros
+
+
+def state_changed(application, *, to_state_label: str, reason: str = "") -> tuple[str, str]:
+    subject = _("Your application “%(title)s”: %(state)s") % {
+        "title": application.title,
+        "state": to_state_label,
+    }
+    lines = [
+        _("The status of your application “%(title)s” to the call “%(call)s” is now: %(state)s.")
+        % {"title": application.title, "call": application.call.name, "state": to_state_label}
+    ]
+    if reason:
+        lines += ["", _("Message from the instruction:"), reason]
+    return subject, "\n".join(lines)
+
+
+def decision_made(application, *, accepted: bool, granted_cents: int, reason: str = ""):
+    if accepted:
+        subject = _("Your application “%(title)s” is accepted") % {"title": application.title}
+        body = _(
+            "The committee accepted your application “%(title)s” with a grant of %(amount)s."
+        ) % {
+            "title": application.title,
+            "amount": format_euros(granted_cents),
+        }
+    else:
+        subject = _("Your application “%(title)s” is not accepted") % {"title": application.title}
+        body = _("The committee did not accept your application “%(title)s”.") % {
+            "title": application.title
+        }
+    if reason:
+        body += "\n\n" + reason
+    return subject, body
+
+
+def holder_acted(application, *, to_state_label: str, reason: str = "") -> tuple[str, str]:
+    subject = _("Application “%(title)s”: %(state)s") % {
+        "title": application.title,
+        "state": to_state_label,
+    }
+    body = _("The holder of “%(title)s” (%(organisation)s) changed its status to: %(state)s.") % {
+        "title": application.title,
+        "organisation": application.organisation.name,
+        "state": to_state_label,
+    }
+    if reason:
+        body += "\n\n" + reason
+    return subject, body
+
+
+def assigned(application) -> tuple[str, str]:
+    subject = _("Application “%(title)s” assigned to you") % {"title": application.title}
+    body = _("You are now instructing the application “%(title)s” to the call “%(call)s”.") % {
+        "title": application.title,
+        "call": application.call.name,
+    }
+    return subject, body
+
+
+def opinion_requested(opinion) -> tuple[str, str]:
+    subject = _("Opinion requested on “%(title)s”") % {"title": opinion.application.title}
+    body = _(
+        "The Région asks for your consultative opinion on the application “%(title)s” "
+        "before %(due)s."
+    ) % {"title": opinion.application.title, "due": opinion.due_on.strftime("%d/%m/%Y")}
+    if opinion.question:
+        body += "\n\n" + opinion.question
+    return subject, body
+
+
+def message_posted(message) -> tuple[str, str]:
+    subject = _("New message on the application “%(title)s”") % {"title": message.application.title}
+    return subject, message.body

@@ -1,0 +1,396 @@
+"""Reads on calls and applications. Who sees what is decided here, from the user.
+
+- holders see their organisation's applications (drafts included);
+- instructors see every application once submitted;
+- a partner (network, local authority, State) sees only the applications it is asked to give an
+  opinion on; the regional network also sees those listed in a project review;
+- the public sees the funded projects (name, commune, amount, year).
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from tierslieux.calls import rules
+from tierslieux.calls.models import (
+    Application,
+    Assessment,
+    Attachment,
+    Call,
+    CallKind,
+    CoFinancer,
+    Decision,
+    Opinion,
+)
+from tierslieux.calls.workflow import ApplicationState
+from tierslieux.core.permissions import has_role, user_can, user_roles
+from tierslieux.core.roles import Role
+
+
+def _is_instructor(user: Any) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or has_role(user, Role.INSTRUCTOR))
+    )
+
+
+def application_visible_qs(*, user: Any) -> QuerySet[Application]:
+    """Applications ``user`` may see (see the module docstring)."""
+    applications = Application.objects.select_related(
+        "call", "organisation", "commune", "commune__departement", "place"
+    )
+    if user is None or not user.is_authenticated or not user.is_active:
+        return applications.none()
+    if _is_instructor(user):
+        return applications.exclude(state=ApplicationState.DRAFT)
+    roles = user_roles(user)
+    org = user.organisation_id
+    if org is None:
+        return applications.none()
+    visible = Q(pk__in=[])
+    if Role.HOLDER in roles:
+        visible |= Q(organisation_id=org)
+    if roles & {Role.NETWORK, Role.AUTHORITY}:
+        visible |= Q(opinions__organisation_id=org) & ~Q(state=ApplicationState.DRAFT)
+    if Role.NETWORK in roles:
+        visible |= Q(review_items__isnull=False) & ~Q(state=ApplicationState.DRAFT)
+    return applications.filter(visible).distinct()
+
+
+def application_list(
+    *, user: Any, call: Call | None = None, state: str = ""
+) -> QuerySet[Application]:
+    """The applications ``user`` may see, optionally of one call and in one state."""
+    applications = application_visible_qs(user=user)
+    if call is not None:
+        applications = applications.filter(call=call)
+    if state:
+        applications = applications.filter(state=state)
+    return applications.order_by("-created_at", "pk")
+
+
+def application_get(*, user: Any, pk: int) -> Application | None:
+    """One application if ``user`` may see it."""
+    return application_visible_qs(user=user).filter(pk=pk).first()
+
+
+def user_may_view_application(user: Any, application: Application) -> bool:
+    """Object rule of ``calls.application_view`` (same answer as the selectors)."""
+    return application_visible_qs(user=user).filter(pk=application.pk).exists()
+
+
+# --- content of an application ---------------------------------------------------------------
+
+
+def financing_plan(application: Application) -> rules.PlanBalance:
+    """Totals of the application's financing plan."""
+    return rules.financing_plan_balance(
+        application.expenses.values_list("amount_cents", flat=True),
+        application.resources.values_list("amount_cents", flat=True),
+    )
+
+
+def eligible_expenses_cents(application: Application) -> int:
+    return application.expenses.filter(is_eligible=True).aggregate(s=Sum("amount_cents"))["s"] or 0
+
+
+def region_requested_cents(application: Application) -> int:
+    """The regional aid the holder asks for: the Région's lines of the financing plan."""
+    return (
+        application.resources.filter(financer=CoFinancer.REGION).aggregate(s=Sum("amount_cents"))[
+            "s"
+        ]
+        or 0
+    )
+
+
+def application_missing(application: Application) -> list[str]:
+    """What the holder must still provide before submitting (empty when complete)."""
+    a = application
+    missing: list[str] = []
+    text_fields = [
+        ("title", _("the name of the project")),
+        ("summary", _("a summary of the project")),
+        ("collective", _("the collective")),
+        ("governance", _("the governance")),
+        ("service_offer", _("the service offer")),
+        ("business_model", _("the business model")),
+        ("premises", _("the premises")),
+        ("timeline", _("the timeline")),
+    ]
+    missing += [label for name, label in text_fields if not getattr(a, name).strip()]
+    if a.premises_lent_by_authority is None:
+        missing.append(_("whether a local authority lends the premises"))
+    elif a.premises_lent_by_authority and not a.premises_authority.strip():
+        missing.append(_("the local authority lending the premises"))
+    if a.point is None:
+        missing.append(_("the location of the project (commune or point)"))
+    if a.call.kind == CallKind.DEVELOPMENT and a.place_id is None:
+        missing.append(_("the tiers-lieu to develop"))
+    answered = set(
+        a.answers.exclude(text="").values_list("criterion_id", flat=True)
+    )  # blank answers do not count
+    for criterion in a.call.criteria.all():
+        if criterion.pk not in answered:
+            missing.append(_("an answer to the criterion “%(name)s”") % {"name": criterion.name})
+    plan = financing_plan(a)
+    if plan.expenses_cents == 0:
+        missing.append(_("the expenses of the financing plan"))
+    if not a.resources.filter(financer=CoFinancer.REGION).exists():
+        missing.append(_("the aid requested from the Région in the financing plan"))
+    if plan.expenses_cents and not plan.is_balanced:
+        missing.append(
+            _(
+                "a balanced financing plan (expenses %(expenses)s, resources %(resources)s, "
+                "difference %(difference)s)"
+            )
+            % {
+                "expenses": rules.format_euros(plan.expenses_cents),
+                "resources": rules.format_euros(plan.resources_cents),
+                "difference": rules.format_euros(plan.difference_cents),
+            }
+        )
+    if not rules.siret_is_valid(a.organisation.siret):
+        missing.append(_("a valid SIRET number for the organisation"))
+    return missing
+
+
+def application_eligibility(application: Application, *, on: datetime.date) -> rules.Eligibility:
+    """The call's eligibility rules applied to the application (mesh figures as stored)."""
+    call = application.call
+    if call.kind == CallKind.CREATION:
+        return rules.creation_eligibility(
+            application.minutes_to_nearest_place,
+            threshold_minutes=float(call.carence_minutes),
+        )
+    if call.kind == CallKind.DEVELOPMENT:
+        place = application.place
+        if place is None:
+            return rules.Eligibility((_("The tiers-lieu to develop is missing."),))
+        from tierslieux.places.models import PlaceState
+
+        staff = application.staff_fte if application.staff_fte is not None else place.staff_fte
+        return rules.development_eligibility(
+            is_open=place.state == PlaceState.OPEN,
+            opened_on=place.opened_on,
+            staff_fte=staff,
+            on=on,
+            min_years_open=call.min_years_open,
+            min_staff_fte=call.min_staff_fte,
+        )
+    return rules.Eligibility()
+
+
+def application_timeline(application: Application) -> list[Any]:
+    """Status changes and messages, oldest first: what the holder follows."""
+    items: list[Any] = [*application.logs.select_related("by"), *application.messages.all()]
+    return sorted(items, key=lambda item: getattr(item, "at", None) or item.created_at)
+
+
+# --- instruction ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    criterion_id: int
+    name: str
+    weight: int
+    scale_max: int
+    score: int | None
+    comment: str
+    version: int
+    """The version an edit must name (0 when nobody has assessed the criterion yet)."""
+
+
+def assessment_list(*, user: Any, application: Application) -> list[AssessmentRow]:
+    """The assessment per criterion, with the version each edit starts from (instructors)."""
+    if not user_can(user, "calls.application_instruct"):
+        return []
+    existing = {a.criterion_id: a for a in Assessment.objects.filter(application=application)}
+    rows = []
+    for criterion in application.call.criteria.all():
+        a = existing.get(criterion.pk)
+        rows.append(
+            AssessmentRow(
+                criterion_id=criterion.pk,
+                name=criterion.name,
+                weight=criterion.weight,
+                scale_max=criterion.scale_max,
+                score=a.score if a else None,
+                comment=a.comment if a else "",
+                version=a.version if a else 0,
+            )
+        )
+    return rows
+
+
+def application_score(rows: list[AssessmentRow]) -> Decimal | None:
+    """Weighted score (0..1) of an assessment, ``None`` until every criterion is scored."""
+    return rules.weighted_score(rules.CriterionScore(r.score, r.scale_max, r.weight) for r in rows)
+
+
+def opinion_list(*, user: Any, application: Application | None = None) -> QuerySet[Opinion]:
+    """Opinions: all for instructors, those asked of their organisation for partners."""
+    opinions = Opinion.objects.select_related("application", "organisation")
+    if application is not None:
+        opinions = opinions.filter(application=application)
+    if _is_instructor(user):
+        return opinions
+    if (
+        user is not None
+        and user.is_authenticated
+        and user.organisation_id
+        and user_roles(user) & {Role.NETWORK, Role.AUTHORITY}
+    ):
+        return opinions.filter(organisation_id=user.organisation_id)
+    return opinions.none()
+
+
+def attachment_get(*, user: Any, pk: int) -> Attachment | None:
+    """An attachment if ``user`` may see its application (pages serve the file after this)."""
+    attachment = Attachment.objects.select_related("application").filter(pk=pk).first()
+    if attachment is None or not user_may_view_application(user, attachment.application):
+        return None
+    return attachment
+
+
+# --- budget and funded projects --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DepartementBudget:
+    code: str
+    name: str
+    ceiling_cents: int | None
+    committed_cents: int
+
+    @property
+    def remaining_cents(self) -> int | None:
+        return None if self.ceiling_cents is None else self.ceiling_cents - self.committed_cents
+
+
+@dataclass(frozen=True)
+class BudgetSummary:
+    envelope_cents: int
+    committed_cents: int
+    proposed_cents: int
+    """Amounts proposed to the committee, not yet decided."""
+    departements: tuple[DepartementBudget, ...] = ()
+
+    @property
+    def remaining_cents(self) -> int:
+        return self.envelope_cents - self.committed_cents
+
+
+def committed_cents(call: Call, *, departement: str | None = None) -> int:
+    """Sum of the grants decided in ``call`` (in one département if given)."""
+    decisions = Decision.objects.filter(application__call=call, accepted=True)
+    if departement is not None:
+        decisions = decisions.filter(application__commune__departement_id=departement)
+    return decisions.aggregate(s=Sum("granted_cents"))["s"] or 0
+
+
+def budget_summary(call: Call) -> BudgetSummary:
+    """Envelope, committed and remaining for one call, with its ceilings per département."""
+    by_dep = dict(
+        Decision.objects.filter(application__call=call, accepted=True)
+        .values_list("application__commune__departement_id")
+        .annotate(s=Sum("granted_cents"))
+        .values_list("application__commune__departement_id", "s")
+    )
+    ceilings = {c.departement_id: c for c in call.ceilings.select_related("departement")}
+    codes = sorted(set(ceilings) | {c for c in by_dep if c})
+    from tierslieux.territory.models import Departement
+
+    names = dict(Departement.objects.filter(code__in=codes).values_list("code", "name"))
+    proposed = (
+        Application.objects.filter(call=call, state=ApplicationState.PROPOSED).aggregate(
+            s=Sum("proposed_cents")
+        )["s"]
+        or 0
+    )
+    return BudgetSummary(
+        envelope_cents=call.budget_cents,
+        committed_cents=sum(by_dep.values()),
+        proposed_cents=proposed,
+        departements=tuple(
+            DepartementBudget(
+                code=code,
+                name=names.get(code, code),
+                ceiling_cents=ceilings[code].ceiling_cents if code in ceilings else None,
+                committed_cents=by_dep.get(code, 0),
+            )
+            for code in codes
+        ),
+    )
+
+
+def budget_by_year(year: int) -> BudgetSummary:
+    """Envelope, committed and remaining over the calls of one budget year."""
+    calls = Call.objects.filter(year=year)
+    envelope = calls.aggregate(s=Sum("budget_cents"))["s"] or 0
+    committed = (
+        Decision.objects.filter(application__call__year=year, accepted=True).aggregate(
+            s=Sum("granted_cents")
+        )["s"]
+        or 0
+    )
+    proposed = (
+        Application.objects.filter(call__year=year, state=ApplicationState.PROPOSED).aggregate(
+            s=Sum("proposed_cents")
+        )["s"]
+        or 0
+    )
+    return BudgetSummary(
+        envelope_cents=envelope, committed_cents=committed, proposed_cents=proposed
+    )
+
+
+@dataclass(frozen=True)
+class FundedProject:
+    """What the public sees of a funded project."""
+
+    application_id: int
+    name: str
+    organisation: str
+    commune: str
+    commune_code: str
+    amount_cents: int
+    year: int
+    call: str
+
+
+def funded_projects_list(
+    *, year: int | None = None, departement: str = "", min_cents: int = 0
+) -> list[FundedProject]:
+    """Accepted applications with their grant: public information (name, commune, amount)."""
+    applications = (
+        Application.objects.funded()
+        .select_related("call", "commune", "organisation", "decision")
+        .order_by("-call__year", "title", "pk")
+    )
+    if year is not None:
+        applications = applications.filter(call__year=year)
+    if departement:
+        applications = applications.filter(commune__departement_id=departement)
+    if min_cents:
+        applications = applications.filter(decision__granted_cents__gte=min_cents)
+    return [
+        FundedProject(
+            application_id=a.pk,
+            name=a.title,
+            organisation=a.organisation.name,
+            commune=a.commune.name if a.commune_id else "",
+            commune_code=a.commune_id or "",
+            amount_cents=a.decision.granted_cents,
+            year=a.call.year,
+            call=a.call.name,
+        )
+        for a in applications
+    ]
