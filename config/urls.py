@@ -7,6 +7,7 @@ urlpatterns = [
     path("comptes/", include("tierslieux.accounts.urls")),
     path("territoire/", include("tierslieux.territory.urls")),
     path("tiers-lieux/", include("tierslieux.places.urls")),
+    path("appels/", include("tierslieux.calls.urls")),
     path("api/", include("tierslieux.api.urls")),
     path("", include("tierslieux.core.urls")),
 ]
