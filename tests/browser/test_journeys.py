@@ -1,12 +1,10 @@
-"""Main journeys in a real Chromium: a visitor reads the region's figures, an instructor runs a
-background analysis and follows its progress."""
+"""Main journeys in a real Chromium: a visitor reads the region's figures and moves around with
+the keyboard (the instructor's background scenario is in test_mesh.py)."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
-
-from tests.accounts.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,18 +33,3 @@ def test_visitor_reads_the_region_figures_and_navigates_with_the_keyboard(page):
     page.get_by_label("Langue").select_option("en")
     page.get_by_role("button", name="Changer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Territorial mesh")
-
-
-def test_instructor_runs_an_analysis_in_the_background(page):
-    UserFactory(username="claire", instructor=True)
-    page.goto("/comptes/connexion/?next=/territoire/")
-    page.get_by_label(re.compile("Nom d.utilisateur")).fill("claire")
-    page.get_by_label("Mot de passe").fill("correct-horse-battery")
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Maillage territorial")
-
-    page.get_by_role("button", name="Recalculer la synthèse par département").click()
-
-    result = page.locator("#summary-result")
-    expect(result).to_contain_text("Terminée")
-    expect(result.get_by_role("table")).to_contain_text("Gironde")

@@ -6,10 +6,13 @@ app_name = "territory"
 urlpatterns = [
     path("", views.territory_detail, name="territory_detail"),
     path("communes/recherche/", views.commune_search, name="commune_search"),
-    path("synthese-departements/", views.departement_summary_run, name="departement_summary_run"),
+    path("maillage/temps-communes.json", views.commune_times, name="commune_times"),
+    path("maillage/<slug:kind>.<slug:format>", views.mesh_download, name="mesh_download"),
+    path("scenarios/", views.scenario_run, name="scenario_run"),
+    path("scenarios/<int:pk>/", views.scenario_result, name="scenario_result"),
     path(
-        "synthese-departements/<int:pk>/",
-        views.departement_summary_result,
-        name="departement_summary_result",
+        "scenarios/<int:pk>/<slug:kind>.<slug:format>",
+        views.mesh_download,
+        name="mesh_download",
     ),
 ]
