@@ -151,6 +151,18 @@ TASKS = {
     }
 }
 
+# A file cache under var/ is shared by the web processes and the task worker of one machine;
+# CACHE_BACKEND / CACHE_LOCATION switch it (e.g. django.core.cache.backends.redis.RedisCache).
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
+        ),
+        "LOCATION": os.environ.get("CACHE_LOCATION", str(VAR_DIR / "cache")),
+        "TIMEOUT": 24 * 3600,
+    }
+}
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
