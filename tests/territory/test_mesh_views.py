@@ -369,7 +369,7 @@ def test_unfinished_scenario_polls_and_has_no_downloads(client, instructor):
         (
             {"detour_factor": "9"},
             "detour_factor",
-            "Give a detour factor between 1 and 3, e.g. 1,3.",
+            "Give a detour factor between 1 and 3, e.g. 1.3.",
         ),
         ({"speed_kmh": "vite"}, "speed_kmh", "Give a speed between 10 and 130 km/h."),
         ({"model": "road"}, "model", None),

@@ -47,7 +47,7 @@ class ScenarioForm(forms.Form):
         required=False,
         localize=True,
         help_text=_("Road distance over straight-line distance, between 1 and 3."),
-        error_messages=_range_errors(_("Give a detour factor between 1 and 3, e.g. 1,3.")),
+        error_messages=_range_errors(_("Give a detour factor between 1 and 3, e.g. 1.3.")),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "size": "5"}),
     )
     speed_kmh = forms.IntegerField(
