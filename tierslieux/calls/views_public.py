@@ -1,0 +1,125 @@
+"""Public pages of the calls: the calls (open first, then the coming and past ones), one call
+with its criteria, aid rules and eligibility rules, the funded projects and their open data
+(SCDL « subventions »)."""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from tierslieux.calls import scdl, selectors
+from tierslieux.calls.models import Call
+from tierslieux.calls.rules import format_euros
+from tierslieux.core.permissions import permission_required, user_can
+from tierslieux.territory.models import Departement
+
+SCDL_FILENAME = "subventions-scdl.csv"
+
+
+def _with_euros(call: Call) -> Call:
+    """The call with its envelope formatted for the page (``budget_display``)."""
+    call.budget_display = format_euros(call.budget_cents)
+    return call
+
+
+@require_GET
+def call_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    calls = Call.objects.order_by("closes_on", "name")
+    context = {
+        "open_calls": [_with_euros(c) for c in calls.open(today)],
+        "coming_calls": [_with_euros(c) for c in calls.filter(opens_on__gt=today)],
+        "past_calls": [
+            _with_euros(c) for c in calls.filter(closes_on__lt=today).order_by("-closes_on", "name")
+        ],
+        "today": today,
+    }
+    return render(request, "calls/call_list.html", context)
+
+
+@require_GET
+def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    call = Call.objects.prefetch_related("criteria", "aid_rules").filter(pk=pk).first()
+    if call is None:
+        raise Http404
+    _with_euros(call)
+    aid_rules = list(call.aid_rules.all())
+    for rule in aid_rules:
+        rule.cap_display = format_euros(rule.cap_cents)
+    today = timezone.localdate()
+    status = "open" if call.is_open_on(today) else ("coming" if call.opens_on > today else "closed")
+    context = {
+        "call": call,
+        "status": status,
+        "criteria": list(call.criteria.all()),
+        "aid_rules": aid_rules,
+        "is_open": status == "open",
+        "can_apply": user_can(request.user, "calls.application_create"),
+        "has_organisation": getattr(request.user, "organisation_id", None) is not None,
+    }
+    return render(request, "calls/call_detail.html", context)
+
+
+class FundedFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    departement = forms.ChoiceField(label=_("Département"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = Call.objects.order_by("-year").values_list("year", flat=True).distinct()
+        self.fields["year"].choices = [("", _("All")), *((y, str(y)) for y in years)]
+        departements = Departement.objects.filter(region_code=settings.TERRITORY_REGION_CODE)
+        self.fields["departement"].choices = [
+            ("", _("All")),
+            *((d.code, f"{d.name} ({d.code})") for d in departements.order_by("code")),
+        ]
+
+
+@dataclass(frozen=True)
+class FundedRow:
+    name: str
+    organisation: str
+    commune: str
+    commune_code: str
+    amount: str
+    year: int
+    call: str
+
+
+@require_GET
+@permission_required("calls.funded_view")
+def funded_list(request: HttpRequest) -> HttpResponse:
+    form = FundedFilterForm(request.GET or None)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        filters = {
+            "year": form.cleaned_data["year"],
+            "departement": form.cleaned_data["departement"],
+        }
+    projects = selectors.funded_projects_list(**filters)
+    rows = [
+        FundedRow(
+            name=p.name,
+            organisation=p.organisation,
+            commune=p.commune,
+            commune_code=p.commune_code,
+            amount=format_euros(p.amount_cents),
+            year=p.year,
+            call=p.call,
+        )
+        for p in projects
+    ]
+    return render(request, "calls/funded_list.html", {"form": form, "rows": rows})
+
+
+@require_GET
+@permission_required("calls.funded_view")
+def funded_scdl_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(scdl.scdl_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{SCDL_FILENAME}"'
+    return response
