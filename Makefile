@@ -16,6 +16,7 @@ setup: env
 	$(PY) manage.py load_territory
 	$(PY) manage.py ensure_demo_admin
 	$(PY) manage.py import_places data/places/cget_tiers_lieux_2019.csv --format cget_2019
+	$(PY) manage.py ensure_demo_call
 
 ## The background task worker (analyses, e-mails), in a second terminal
 worker: env

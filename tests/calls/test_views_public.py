@@ -183,3 +183,52 @@ def test_scdl_csv_lists_grants_of_23000_euros_and_more(client, users, funded, ro
     assert row["idAttribuant"] == "20005375900011"
     assert row["referenceDecision"] == perigueux.decision.reference
     assert not any("Petit projet" in key for key in by_object)
+
+
+def test_a_call_made_in_the_admin_gets_the_default_criteria_and_aid_rules(client):
+    import datetime
+
+    from tests.accounts.factories import UserFactory
+    from tierslieux.calls.models import Call
+
+    client.force_login(UserFactory(superuser=True))
+    prefix = {
+        f"{name}-{key}": value
+        for name in ("criteria", "aid_rules", "ceilings")
+        for key, value in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()
+    }
+    today = datetime.date.today()
+    response = client.post(
+        "/admin/calls/call/add/",
+        {
+            "name": "AMI créé dans l'administration",
+            "kind": "creation",
+            "year": today.year,
+            "opens_on": today.isoformat(),
+            "closes_on": (today + datetime.timedelta(days=60)).isoformat(),
+            "budget_cents": 100_000_00,
+            "carence_minutes": 20,
+            "min_years_open": 3,
+            "min_staff_fte": "0.5",
+            **prefix,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    call = Call.objects.get(name="AMI créé dans l'administration")
+    assert call.criteria.count() == 5
+    assert call.aid_rules.count() == 3
+
+
+def test_demo_call_is_created_once_and_says_it_is_a_demo(capsys):
+    from django.core.management import call_command
+
+    from tests.accounts.factories import UserFactory
+    from tierslieux.calls.models import Call
+
+    UserFactory(superuser=True)
+    call_command("ensure_demo_call")
+    call_command("ensure_demo_call")
+    call = Call.objects.get()
+    assert "DÉMO" in call.name
+    assert call.criteria.count() == 5
+    assert Call.objects.open().filter(pk=call.pk).exists()

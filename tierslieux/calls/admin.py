@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tierslieux.calls import models
+from tierslieux.calls import models, services
 
 
 class CallCriterionInline(admin.TabularInline):
@@ -24,6 +24,10 @@ class CallAdmin(admin.ModelAdmin):
     list_filter = ("kind", "year")
     search_fields = ("name",)
     inlines = (CallCriterionInline, CallAidRuleInline, CallDepartementCeilingInline)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.call_defaults_ensure(call=form.instance, by=request.user)
 
 
 class ExpenseLineInline(admin.TabularInline):

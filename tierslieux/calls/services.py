@@ -194,6 +194,34 @@ def call_create(
     return call
 
 
+@transaction.atomic
+def call_defaults_ensure(*, call: Call, by: Any) -> Call:
+    """Give a call without criteria the policy's five, and without aid rules the defaults of
+    the 2022-2024 call (for calls made in the admin, whose inlines may be left empty)."""
+    require(by, "calls.call_manage")
+    if not call.criteria.exists():
+        for order, c in enumerate(rules.DEFAULT_CRITERIA, 1):
+            criterion = CallCriterion(
+                call=call,
+                code=c.code,
+                name=str(c.name),
+                description=str(c.description),
+                weight=c.weight,
+                scale_max=c.scale_max,
+                order=order,
+            )
+            criterion.full_clean()
+            criterion.save()
+    if not call.aid_rules.exists():
+        for profile, rule in rules.DEFAULT_AID_RULES.items():
+            aid_rule = CallAidRule(
+                call=call, profile=profile, rate=rule.rate, cap_cents=rule.cap_cents
+            )
+            aid_rule.full_clean()
+            aid_rule.save()
+    return call
+
+
 def call_aid_rules(call: Call) -> dict[str, rules.AidRule]:
     """The call's aid rules as data for ``rules.aid_suggestion``."""
     return {r.profile: rules.AidRule(r.rate, r.cap_cents) for r in call.aid_rules.all()}
