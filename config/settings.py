@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "tierslieux.territory",
     "tierslieux.places",
     "tierslieux.calls",
+    "tierslieux.agreements",
     "tierslieux.api",
 ]
 
