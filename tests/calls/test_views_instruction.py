@@ -688,3 +688,15 @@ def test_an_instructor_creates_a_review_and_the_network_records_its_view(instruc
     )
     assert "Collectif solide" in text(client.get(url))
     assert "Projet A" in text(client.get(reverse("calls:review_list")))
+
+
+def test_only_instructors_may_recompute_the_mesh_figures():
+    from django.core.exceptions import PermissionDenied
+
+    from tests.accounts.factories import UserFactory
+    from tests.calls.factories import ApplicationFactory
+    from tierslieux.calls import services
+
+    application = ApplicationFactory()
+    with pytest.raises(PermissionDenied):
+        services.application_mesh_compute(application=application, by=UserFactory(holder=True))

@@ -435,7 +435,13 @@ def application_message_post(*, application: Application, body: str, by: Any) ->
 @transaction.atomic
 def application_mesh_compute(*, application: Application, by: Any = None) -> Application:
     """Store the minutes from the project to the nearest open, published place and the
-    inhabitants it would newly bring within the call's threshold (recomputable at any time)."""
+    inhabitants it would newly bring within the call's threshold (recomputable at any time).
+
+    ``by`` is None for the system (submission, the recompute command); a person must be
+    allowed to instruct the application.
+    """
+    if by is not None:
+        require(by, "calls.application_instruct", application)
     from tierslieux.territory.mesh import (
         MeshParams,
         places_read,
