@@ -158,6 +158,7 @@
   var outlinesDone = getJSON(config.departementsUrl).then(function (data) {
     land.addData(data);
     departements.addData(data);
+    container.setAttribute("data-departements", String(data.features.length));
     return departements.getBounds();
   });
   var placesDone = getJSON(config.placesUrl).then(function (data) {
