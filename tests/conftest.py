@@ -12,6 +12,11 @@ def pytest_configure(config):
     }
     # Each test run starts with an empty cache of its own.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Tasks declared while Django started (admin autodiscovery imports services) were bound
+    # to the configured backend: tell django-tasks the setting changed so it drops it.
+    from django.core.signals import setting_changed
+
+    setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
 
 
 @pytest.fixture(scope="session")
