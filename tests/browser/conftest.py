@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 
 import pytest
 
@@ -53,4 +54,11 @@ def page(browser, live_server, territory):
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
+    # Let the live server finish the page's requests (map outlines, polls) before the test's
+    # database is flushed: SQLite refuses to empty a table another thread is reading.
+    try:
+        page.wait_for_load_state("networkidle", timeout=15_000)
+    except Exception:
+        pass
     context.close()
+    time.sleep(0.2)
