@@ -1,5 +1,6 @@
 """Browser tests: Playwright drives the system's Chromium (Debian package), never a download."""
 
+import contextlib
 import os
 import shutil
 import time
