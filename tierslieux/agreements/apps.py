@@ -6,3 +6,24 @@ class AgreementsConfig(AppConfig):
     name = "tierslieux.agreements"
     label = "agreements"
     verbose_name = _("Agreements and follow-up")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from tierslieux.agreements import models
+        from tierslieux.agreements.selectors import (
+            user_may_view_agreement,
+            user_may_view_premises_agreement,
+        )
+        from tierslieux.core.permissions import register_object_rule
+
+        register_object_rule("agreements.agreement_view", user_may_view_agreement)
+        register_object_rule("agreements.premises_view", user_may_view_premises_agreement)
+
+        auditlog.register(models.Agreement)
+        auditlog.register(models.AgreementIndicator)
+        auditlog.register(models.Milestone)
+        auditlog.register(models.IndicatorValue)
+        auditlog.register(models.PaymentTranche)
+        auditlog.register(models.PremisesAgreement)
+        auditlog.register(models.JournalEntry)

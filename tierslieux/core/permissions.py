@@ -45,6 +45,14 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "calls.review_record_view": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
     "calls.budget_view": frozenset({Role.INSTRUCTOR, Role.READER}),
     "calls.funded_view": ANYONE,
+    "agreements.agreement_manage": STAFF_ROLES,
+    "agreements.agreement_view": frozenset({Role.HOLDER, Role.INSTRUCTOR}),
+    "agreements.reminders_view": STAFF_ROLES,
+    "agreements.premises_manage": STAFF_ROLES,
+    "agreements.premises_view": frozenset({Role.INSTRUCTOR, Role.AUTHORITY}),
+    "agreements.journal_write": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
+    "agreements.journal_view": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
+    "agreements.pipeline_view": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
 }
 
 ObjectRule = Callable[[Any, Any], bool]

@@ -1,0 +1,302 @@
+"""Reads on agreements, premises agreements and the accompaniment journal.
+
+Who sees what is decided here, from the user:
+
+- instructors (and superusers) see every agreement, premises agreement and journal entry;
+- holders see their organisation's agreements;
+- local authorities see the premises agreements they are party to;
+- the regional network sees the accompaniment journal and the pipeline.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from tierslieux.agreements import rules
+from tierslieux.agreements.models import (
+    Agreement,
+    JournalEntry,
+    Milestone,
+    MilestoneDecision,
+    PaymentTranche,
+    PremisesAgreement,
+    ProjectStage,
+    TrancheState,
+)
+from tierslieux.core.permissions import has_role, user_can, user_roles
+from tierslieux.core.roles import Role
+
+REMINDER_WINDOW_DAYS = 30
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _is_instructor(user: Any) -> bool:
+    return _active(user) and (user.is_superuser or has_role(user, Role.INSTRUCTOR))
+
+
+# --- agreements ------------------------------------------------------------------------------
+
+
+def agreement_visible_qs(*, user: Any) -> QuerySet[Agreement]:
+    """The agreements ``user`` may see: all for instructors, their organisation's for holders."""
+    agreements = Agreement.objects.select_related("application", "application__organisation")
+    if _is_instructor(user):
+        return agreements
+    if not _active(user) or user.organisation_id is None or Role.HOLDER not in user_roles(user):
+        return agreements.none()
+    return agreements.filter(application__organisation_id=user.organisation_id)
+
+
+def agreement_list(*, user: Any, state: str = "") -> QuerySet[Agreement]:
+    """The agreements ``user`` may see, optionally in one state."""
+    agreements = agreement_visible_qs(user=user)
+    if state:
+        agreements = agreements.filter(state=state)
+    return agreements.order_by("-starts_on", "pk")
+
+
+def agreement_get(*, user: Any, pk: int) -> Agreement | None:
+    """One agreement if ``user`` may see it."""
+    return agreement_visible_qs(user=user).filter(pk=pk).first()
+
+
+def user_may_view_agreement(user: Any, agreement: Agreement) -> bool:
+    """Object rule of ``agreements.agreement_view`` (same answer as the selectors)."""
+    return agreement_visible_qs(user=user).filter(pk=agreement.pk).exists()
+
+
+def paid_cents(agreement: Agreement) -> int:
+    """Total paid on an agreement so far."""
+    return (
+        agreement.tranches.filter(state=TrancheState.PAID).aggregate(s=Sum("paid_amount_cents"))[
+            "s"
+        ]
+        or 0
+    )
+
+
+@dataclass(frozen=True)
+class PaymentSummary:
+    granted_cents: int
+    scheduled_cents: int
+    paid_cents: int
+    payable_cents: int
+
+    @property
+    def remaining_cents(self) -> int:
+        return self.granted_cents - self.paid_cents
+
+
+def payment_summary(agreement: Agreement) -> PaymentSummary:
+    """Grant, schedule, paid and payable amounts of one agreement."""
+    tranches = list(agreement.tranches.all())
+    return PaymentSummary(
+        granted_cents=agreement.amount_cents,
+        scheduled_cents=sum(t.amount_cents for t in tranches),
+        paid_cents=sum(t.paid_amount_cents or 0 for t in tranches if t.state == TrancheState.PAID),
+        payable_cents=sum(t.amount_cents for t in tranches if t.state == TrancheState.PAYABLE),
+    )
+
+
+def tranche_list(*, user: Any, agreement: Agreement) -> QuerySet[PaymentTranche]:
+    """The payment schedule of an agreement ``user`` may see."""
+    if not user_can(user, "agreements.agreement_view", agreement):
+        return PaymentTranche.objects.none()
+    return agreement.tranches.order_by("order")
+
+
+def milestone_list(*, user: Any, agreement: Agreement) -> QuerySet[Milestone]:
+    """The three meetings of an agreement ``user`` may see, in date order."""
+    if not user_can(user, "agreements.agreement_view", agreement):
+        return Milestone.objects.none()
+    return agreement.milestones.order_by("planned_on", "pk")
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reminders:
+    """What an instructor must prepare or chase, as of ``on``."""
+
+    on: datetime.date
+    upcoming: tuple[Milestone, ...] = ()
+    """Meetings not held yet, planned within the window."""
+    overdue: tuple[Milestone, ...] = ()
+    """Meetings not held yet whose planned date has passed."""
+    reports_due: tuple[Milestone, ...] = ()
+    """Meetings held whose report (minutes, indicator values, decision) is not approved yet."""
+    renewals: tuple[PremisesAgreement, ...] = field(default=())
+    """Premises agreements whose renewal date is within their reminder notice (or past)."""
+
+    def __bool__(self) -> bool:
+        return bool(self.upcoming or self.overdue or self.reports_due or self.renewals)
+
+
+def _milestones_of_instructor(user: Any) -> QuerySet[Milestone]:
+    """Meetings to hold of the agreements ``user`` instructs (or nobody is assigned to)."""
+    mine = Q(agreement__application__instructors=user) | Q(
+        agreement__application__instructors__isnull=True
+    )
+    return (
+        Milestone.objects.to_hold()
+        .filter(mine)
+        .select_related("agreement", "agreement__application")
+        .distinct()
+        .order_by("planned_on", "pk")
+    )
+
+
+def premises_renewals_due(*, on: datetime.date) -> list[PremisesAgreement]:
+    """Premises agreements whose renewal date is within its reminder notice of ``on`` or past."""
+    candidates = PremisesAgreement.objects.filter(renewal_on__isnull=False).select_related(
+        "place", "authority"
+    )
+    return [
+        p
+        for p in candidates.order_by("renewal_on", "pk")
+        if rules.renewal_reminder_on(p.renewal_on, p.renewal_notice_days) <= on
+        and p.renewal_on >= on - datetime.timedelta(days=REMINDER_WINDOW_DAYS)
+    ]
+
+
+def reminders_for(
+    *, user: Any, on: datetime.date | None = None, within_days: int = REMINDER_WINDOW_DAYS
+) -> Reminders:
+    """Upcoming and overdue meetings, reports due and premises renewals of one instructor."""
+    on = on or timezone.localdate()
+    if not user_can(user, "agreements.reminders_view"):
+        return Reminders(on=on)
+    milestones = list(_milestones_of_instructor(user))
+    horizon = on + datetime.timedelta(days=within_days)
+    not_held = [m for m in milestones if m.held_on is None]
+    return Reminders(
+        on=on,
+        upcoming=tuple(m for m in not_held if on <= m.planned_on <= horizon),
+        overdue=tuple(m for m in not_held if m.planned_on < on),
+        reports_due=tuple(
+            m
+            for m in milestones
+            if m.held_on is not None and m.decision != MilestoneDecision.APPROVED
+        ),
+        renewals=tuple(premises_renewals_due(on=on)),
+    )
+
+
+# --- premises agreements ---------------------------------------------------------------------
+
+
+def premises_visible_qs(*, user: Any) -> QuerySet[PremisesAgreement]:
+    """All for instructors; a local authority's own premises agreements for its members."""
+    premises = PremisesAgreement.objects.select_related("place", "authority")
+    if _is_instructor(user):
+        return premises
+    if _active(user) and user.organisation_id and Role.AUTHORITY in user_roles(user):
+        return premises.filter(authority_id=user.organisation_id)
+    return premises.none()
+
+
+def premises_list(*, user: Any) -> QuerySet[PremisesAgreement]:
+    return premises_visible_qs(user=user).order_by("-starts_on", "pk")
+
+
+def user_may_view_premises_agreement(user: Any, premises: PremisesAgreement) -> bool:
+    """Object rule of ``agreements.premises_view``."""
+    return premises_visible_qs(user=user).filter(pk=premises.pk).exists()
+
+
+# --- accompaniment journal and pipeline --------------------------------------------------------
+
+
+def journal_list(*, user: Any, stage: str = "", departement: str = "") -> QuerySet[JournalEntry]:
+    """Journal entries (instructors and the regional network), newest first."""
+    if not user_can(user, "agreements.journal_view"):
+        return JournalEntry.objects.none()
+    entries = JournalEntry.objects.select_related(
+        "commune", "place", "application", "organisation", "author"
+    )
+    if stage:
+        entries = entries.filter(stage=stage)
+    if departement:
+        entries = entries.filter(commune__departement_id=departement)
+    return entries.order_by("-happened_on", "-pk")
+
+
+@dataclass(frozen=True)
+class PipelineRow:
+    stage: str
+    departement: str
+    """Département code ("" when unknown)."""
+    count: int
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    rows: tuple[PipelineRow, ...]
+    by_stage: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_stage.values())
+
+    @property
+    def emerging(self) -> int:
+        """Projects still in the making (neither funded nor abandoned)."""
+        return sum(
+            n
+            for stage, n in self.by_stage.items()
+            if stage not in {ProjectStage.FUNDED, ProjectStage.ABANDONED}
+        )
+
+
+def _entry_departement(entry: JournalEntry) -> str:
+    if entry.commune_id:
+        return entry.commune.departement_id
+    if entry.application_id and entry.application.commune_id:
+        return entry.application.commune.departement_id
+    if entry.place_id:
+        return entry.place.commune.departement_id
+    return ""
+
+
+def pipeline(*, user: Any, departement: str | None = None) -> Pipeline:
+    """Projects accompanied, counted by their current stage and département.
+
+    A project is its application, else its place, else its label; its stage is the stage of its
+    latest journal entry, its département that of its latest entry saying where it is.
+    """
+    if not user_can(user, "agreements.pipeline_view"):
+        return Pipeline(rows=(), by_stage={})
+    entries = JournalEntry.objects.select_related(
+        "commune", "application__commune", "place__commune"
+    ).order_by("happened_on", "pk")
+    stage_of: dict[tuple[str, str], str] = {}
+    dep_of: dict[tuple[str, str], str] = {}
+    for entry in entries:
+        key = entry.project_key
+        stage_of[key] = entry.stage
+        dep = _entry_departement(entry)
+        if dep:
+            dep_of[key] = dep
+    counts: Counter[tuple[str, str]] = Counter()
+    for key, stage in stage_of.items():
+        dep = dep_of.get(key, "")
+        if departement is not None and dep != departement:
+            continue
+        counts[(stage, dep)] += 1
+    order = {s: i for i, s in enumerate(ProjectStage.values)}
+    rows = tuple(
+        PipelineRow(stage=stage, departement=dep, count=n)
+        for (stage, dep), n in sorted(counts.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))
+    )
+    by_stage: dict[str, int] = dict.fromkeys(ProjectStage.values, 0)
+    for row in rows:
+        by_stage[row.stage] += row.count
+    return Pipeline(rows=rows, by_stage=by_stage)
