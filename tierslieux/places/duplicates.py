@@ -1,13 +1,11 @@
 """Probable duplicates: the same or a similar name close by."""
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from tierslieux.core.text import normalize
-
-EARTH_RADIUS_KM = 6371.0088
+from tierslieux.territory.analytics.travel import haversine_km
 
 
 @dataclass(frozen=True)
@@ -35,12 +33,7 @@ class DuplicatePair:
 
 
 def _distance_km(a: NamedPoint, b: NamedPoint) -> float:
-    lon1, lat1, lon2, lat2 = map(math.radians, (a.lon, a.lat, b.lon, b.lat))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    return float(haversine_km(a.lon, a.lat, b.lon, b.lat))
 
 
 def name_similarity(a: str, b: str) -> float:
