@@ -394,3 +394,27 @@ def funded_projects_list(
         )
         for a in applications
     ]
+
+
+@dataclass(frozen=True)
+class CallsByStatus:
+    """The calls, grouped as the public sees them on a given day."""
+
+    open: list[Call]
+    coming: list[Call]
+    past: list[Call]
+
+
+def call_list_by_status(*, on: datetime.date) -> CallsByStatus:
+    """Open calls (closing first), coming calls, and past calls (most recent first)."""
+    calls = Call.objects.order_by("closes_on", "name")
+    return CallsByStatus(
+        open=list(calls.open(on)),
+        coming=list(calls.filter(opens_on__gt=on)),
+        past=list(calls.filter(closes_on__lt=on).order_by("-closes_on", "name")),
+    )
+
+
+def call_get(*, pk: int) -> Call | None:
+    """One call with its criteria and aid rules (calls are public)."""
+    return Call.objects.prefetch_related("criteria", "aid_rules").filter(pk=pk).first()

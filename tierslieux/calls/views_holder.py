@@ -34,7 +34,7 @@ from tierslieux.calls.forms_holder import (
     project_initial,
     resource_initial,
 )
-from tierslieux.calls.models import Application, Call
+from tierslieux.calls.models import Application
 from tierslieux.calls.workflow import (
     EDITABLE_STATES,
     Actor,
@@ -191,7 +191,7 @@ def organisation_register(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("calls.application_create")
 def application_create(request: HttpRequest, call_pk: int) -> HttpResponse:
-    call = Call.objects.filter(pk=call_pk).first()
+    call = selectors.call_get(pk=call_pk)
     if call is None:
         raise Http404
     if request.user.organisation_id is None:

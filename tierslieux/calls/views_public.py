@@ -30,13 +30,11 @@ def _with_euros(call: Call) -> Call:
 @require_GET
 def call_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    calls = Call.objects.order_by("closes_on", "name")
+    calls = selectors.call_list_by_status(on=today)
     context = {
-        "open_calls": [_with_euros(c) for c in calls.open(today)],
-        "coming_calls": [_with_euros(c) for c in calls.filter(opens_on__gt=today)],
-        "past_calls": [
-            _with_euros(c) for c in calls.filter(closes_on__lt=today).order_by("-closes_on", "name")
-        ],
+        "open_calls": [_with_euros(c) for c in calls.open],
+        "coming_calls": [_with_euros(c) for c in calls.coming],
+        "past_calls": [_with_euros(c) for c in calls.past],
         "today": today,
     }
     return render(request, "calls/call_list.html", context)
@@ -44,7 +42,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    call = Call.objects.prefetch_related("criteria", "aid_rules").filter(pk=pk).first()
+    call = selectors.call_get(pk=pk)
     if call is None:
         raise Http404
     _with_euros(call)
