@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "tierslieux.places",
     "tierslieux.calls",
     "tierslieux.agreements",
+    "tierslieux.surveys",
+    "tierslieux.dashboard",
     "tierslieux.api",
 ]
 

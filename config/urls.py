@@ -8,6 +8,9 @@ urlpatterns = [
     path("territoire/", include("tierslieux.territory.urls")),
     path("tiers-lieux/", include("tierslieux.places.urls")),
     path("appels/", include("tierslieux.calls.urls")),
+    path("conventions/", include("tierslieux.agreements.urls")),
+    path("panorama/", include("tierslieux.surveys.urls")),
+    path("tableau-de-bord/", include("tierslieux.dashboard.urls")),
     path("api/", include("tierslieux.api.urls")),
     path("", include("tierslieux.core.urls")),
 ]

@@ -63,6 +63,11 @@ class Call(BaseModel):
     min_staff_fte = models.DecimalField(
         _("development: minimum staff (FTE)"), max_digits=4, decimal_places=2, default=0.5
     )
+    is_demo = models.BooleanField(
+        _("demo record"),
+        default=False,
+        help_text=_("Made up to try the product (demo data); shown as such on every page."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

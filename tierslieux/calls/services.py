@@ -154,6 +154,7 @@ def call_create(
     criteria: Sequence[rules.CriterionDefault] | None = None,
     aid_rules: Mapping[str, rules.AidRule] | None = None,
     ceilings: Mapping[str, int] | None = None,
+    is_demo: bool = False,
 ) -> Call:
     """A new call with its criteria (the policy's five by default), its aid rules (those of the
     2022-2024 call by default) and optional ceilings per département (code -> cents)."""
@@ -167,6 +168,7 @@ def call_create(
         budget_cents=budget_cents,
         description=description,
         carence_minutes=carence_minutes,
+        is_demo=is_demo,
         created_by=by if getattr(by, "is_authenticated", False) else None,
     )
     call.full_clean()

@@ -32,6 +32,7 @@ class Command(BaseCommand):
             closes_on=today + datetime.timedelta(days=90),
             budget_cents=1_500_000_00,
             description="Appel de démonstration, créé pour essayer le produit.",
+            is_demo=True,
             by=admin,
         )
         self.stdout.write(self.style.WARNING(f"Demo call created: {call.name}."))
