@@ -53,6 +53,10 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "agreements.journal_write": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
     "agreements.journal_view": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
     "agreements.pipeline_view": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
+    "surveys.survey_manage": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
+    "surveys.survey_view": frozenset({Role.INSTRUCTOR, Role.NETWORK, Role.READER}),
+    "dashboard.view": ANYONE,
+    "dashboard.report_generate": frozenset(Role) - {Role.PUBLIC},
 }
 
 ObjectRule = Callable[[Any, Any], bool]

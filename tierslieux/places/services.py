@@ -94,11 +94,17 @@ def _resolve_commune(
     if commune is not None:
         return commune, "postcode"
     raise ValueError(
-        "commune introuvable dans le territoire chargé "
-        f"(code INSEE « {record.insee_code or '-'} », point "
-        f"{record.lon if record.lon is not None else '-'}, "
-        f"{record.lat if record.lat is not None else '-'}, "
-        f"« {record.postcode} {record.city} »)"
+        _(
+            "commune not found in the loaded territory (INSEE code “%(code)s”, point %(lon)s, "
+            "%(lat)s, “%(postcode)s %(city)s”)"
+        )
+        % {
+            "code": record.insee_code or "-",
+            "lon": record.lon if record.lon is not None else "-",
+            "lat": record.lat if record.lat is not None else "-",
+            "postcode": record.postcode,
+            "city": record.city,
+        }
     )
 
 
@@ -120,7 +126,8 @@ def _record_values(record: PlaceRecord, commune: Commune) -> dict[str, Any]:
 def _validation_message(exc: ValidationError) -> str:
     if hasattr(exc, "message_dict"):
         return "; ".join(
-            f"{name} : {' '.join(str(m) for m in messages)}"
+            _("%(field)s: %(messages)s")
+            % {"field": name, "messages": " ".join(str(m) for m in messages)}
             for name, messages in exc.message_dict.items()
         )
     return " ".join(str(m) for m in exc.messages)
@@ -156,7 +163,8 @@ def places_import(
             errors.append(
                 RowError(
                     record.line,
-                    f"identifiant « {record.source_id} » déjà vu ligne {seen[record.source_id]}",
+                    _("identifier “%(id)s” already seen on line %(line)s")
+                    % {"id": record.source_id, "line": seen[record.source_id]},
                 )
             )
         seen.setdefault(record.source_id, record.line)
@@ -195,12 +203,15 @@ def places_import(
 
     others = Place.objects.exclude(source=source)
     report.duplicates = probable_duplicates(
-        [NamedPoint(f"ligne {r.line}", p.name, p.lon, p.lat) for r, p, _ in pending],
-        [NamedPoint(f"fiche n° {p.pk}", p.name, p.lon, p.lat) for p in others],
+        [
+            NamedPoint(_("line %(line)s") % {"line": r.line}, p.name, p.lon, p.lat)
+            for r, p, _c in pending
+        ],
+        [NamedPoint(_("record no. %(pk)s") % {"pk": p.pk}, p.name, p.lon, p.lat) for p in others],
     )
     try:
         with transaction.atomic():
-            for _, place, changed in pending:
+            for _record, place, changed in pending:
                 if place.pk is None:
                     report.created += 1
                 elif changed:
@@ -224,7 +235,7 @@ def _constraint_errors(pending: list[tuple[PlaceRecord, Place, bool]]) -> list[R
             place.validate_constraints()
         except ValidationError as exc:
             errors.append(RowError(record.line, _validation_message(exc)))
-    return errors or [RowError(0, "la base de données a refusé l'import")]
+    return errors or [RowError(0, _("the database refused the import"))]
 
 
 # --- Proposals ----------------------------------------------------------------------------

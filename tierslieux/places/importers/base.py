@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from tierslieux.core.text import normalize
 
 
@@ -44,7 +46,7 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
-        return f"ligne {self.line} : {self.reason}"
+        return _("line %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
 
 
 @dataclass
@@ -67,7 +69,7 @@ def drop_invalid_contacts(record: "PlaceRecord") -> list[str]:
     from django.core.validators import EmailValidator, URLValidator
 
     dropped = []
-    checks = (("website", URLValidator(), "site web"), ("email", EmailValidator(), "courriel"))
+    checks = (("website", URLValidator(), _("website")), ("email", EmailValidator(), _("e-mail")))
     for name, validator, label in checks:
         value = getattr(record, name)
         if not value:
@@ -75,13 +77,20 @@ def drop_invalid_contacts(record: "PlaceRecord") -> list[str]:
         try:
             validator(value)
         except ValidationError:
-            dropped.append(f"{label} ignoré, ce n'en est pas un : « {value} »")
+            dropped.append(
+                _("%(label)s ignored, it is not one: “%(value)s”")
+                % {"label": label, "value": value}
+            )
             setattr(record, name, "")
     return dropped
 
 
 class BadValue(ValueError):
-    """A cell that cannot be read; the message says why (in French, shown to the user)."""
+    """A cell that cannot be read; the message says why (translated, shown to the user)."""
+
+
+def _unreadable(what: str, value: str) -> str:
+    return _("%(what)s unreadable: “%(value)s”") % {"what": what, "value": value}
 
 
 def parse_float(value: str, *, what: str, decimal_comma: bool = False) -> float | None:
@@ -93,14 +102,17 @@ def parse_float(value: str, *, what: str, decimal_comma: bool = False) -> float 
     try:
         return float(text)
     except ValueError as exc:
-        raise BadValue(f"{what} illisible : « {value} »") from exc
+        raise BadValue(_unreadable(what, value)) from exc
 
 
 def parse_coordinates(lon: float | None, lat: float | None) -> tuple[float | None, float | None]:
     if lon is None or lat is None:
         return None, None
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise BadValue(f"coordonnées hors limites : longitude {lon}, latitude {lat}")
+        raise BadValue(
+            _("coordinates out of bounds: longitude %(lon)s, latitude %(lat)s")
+            % {"lon": lon, "lat": lat}
+        )
     return lon, lat
 
 
@@ -112,7 +124,9 @@ def parse_bool(value: str, *, what: str) -> bool | None:
         return True
     if text in {"0", "non", "n", "no", "false", "faux"}:
         return False
-    raise BadValue(f"{what} : « {value} » n'est ni oui ni non")
+    raise BadValue(
+        _("%(what)s: “%(value)s” is neither yes nor no") % {"what": what, "value": value}
+    )
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y")
@@ -127,7 +141,10 @@ def parse_date(value: str, *, what: str) -> datetime.date | None:
             return datetime.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise BadValue(f"{what} : date illisible « {value} » (attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
+    raise BadValue(
+        _("%(what)s: unreadable date “%(value)s” (expected YYYY-MM-DD or DD/MM/YYYY)")
+        % {"what": what, "value": value}
+    )
 
 
 def parse_decimal(value: str, *, what: str) -> Decimal | None:
@@ -137,7 +154,7 @@ def parse_decimal(value: str, *, what: str) -> Decimal | None:
     try:
         return Decimal(text)
     except InvalidOperation as exc:
-        raise BadValue(f"{what} illisible : « {value} »") from exc
+        raise BadValue(_unreadable(what, value)) from exc
 
 
 _POSTCODE = re.compile(r"^\d{5}$")
@@ -151,7 +168,7 @@ def clean_postcode(value: str) -> str:
     if len(text) == 4 and text.isdigit():
         text = "0" + text
     if text and not _POSTCODE.match(text):
-        raise BadValue(f"code postal invalide : « {value} »")
+        raise BadValue(_("invalid postcode: “%(value)s”") % {"value": value})
     return text
 
 

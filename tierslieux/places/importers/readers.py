@@ -5,6 +5,8 @@ import io
 import json
 from collections.abc import Callable, Iterator
 
+from django.utils.translation import gettext as _
+
 from tierslieux.core.text import normalize
 from tierslieux.places.importers.base import (
     KIND_KEYWORDS,
@@ -32,7 +34,8 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BadValue(
-            f"le fichier n'est pas en UTF-8 (octet illisible à la position {exc.start})"
+            _("the file is not UTF-8 (unreadable byte at position %(position)s)")
+            % {"position": exc.start}
         ) from exc
 
 
@@ -44,10 +47,10 @@ def _csv_rows(
     columns = set(reader.fieldnames or [])
     missing = sorted(required - columns)
     if missing:
-        raise BadValue(f"colonnes manquantes : {', '.join(missing)}")
+        raise BadValue(_("missing columns: %(columns)s") % {"columns": ", ".join(missing)})
     for row in reader:
         if None in row:  # more cells than columns
-            raise BadValue(f"ligne {reader.line_num} : plus de cellules que de colonnes")
+            raise BadValue(_("line %(line)s: more cells than columns") % {"line": reader.line_num})
         yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
 
 
@@ -73,7 +76,7 @@ def _read_csv(
     except BadValue as exc:
         parsed.errors.append(RowError(1, str(exc)))
     except csv.Error as exc:
-        parsed.errors.append(RowError(1, f"CSV illisible : {exc}"))
+        parsed.errors.append(RowError(1, _("unreadable CSV: %(error)s") % {"error": exc}))
     return parsed
 
 
@@ -84,7 +87,7 @@ def _keep(parsed: ParsedFile, record: PlaceRecord) -> None:
 
 def _require_name(name: str) -> str:
     if not name:
-        raise BadValue("nom manquant")
+        raise BadValue(_("missing name"))
     return name
 
 
@@ -107,12 +110,12 @@ def read_cget(data: bytes, *, region_code: str = "75") -> ParsedFile:
             return None
         typo = normalize(row["TYPO"])
         if typo not in CGET_TYPO:
-            raise BadValue(f"typologie inconnue : « {row['TYPO']} »")
+            raise BadValue(_("unknown typology: “%(value)s”") % {"value": row["TYPO"]})
         lon, lat = parse_coordinates(
             parse_float(row["LONG"], what="longitude"), parse_float(row["LAT"], what="latitude")
         )
         if not row["ID"]:
-            raise BadValue("identifiant (ID) manquant")
+            raise BadValue(_("missing identifier (%(column)s)") % {"column": "ID"})
         social = {k.lower(): clean_url(row.get(k, "")) for k in ("TWITTER", "FACEBOOK")}
         return PlaceRecord(
             line=line,
@@ -158,10 +161,12 @@ def read_france_tiers_lieux(data: bytes, *, region_code: str = "") -> ParsedFile
         )
         state_text = normalize(row.get("état du projet", ""))
         if state_text and state_text not in FTL_STATES:
-            raise BadValue(f"état du projet inconnu : « {row['état du projet']} »")
+            raise BadValue(
+                _("unknown project state: “%(value)s”") % {"value": row["état du projet"]}
+            )
         state = FTL_STATES.get(state_text, "open")
         if not row["ID_UNIQUE"]:
-            raise BadValue("identifiant (ID_UNIQUE) manquant")
+            raise BadValue(_("missing identifier (%(column)s)") % {"column": "ID_UNIQUE"})
         families = row.get("familles_tiers_lieux", "")
         return PlaceRecord(
             line=line,
@@ -206,17 +211,19 @@ def read_region_layer(data: bytes, *, region_code: str = "") -> ParsedFile:
             None, (c.strip() for c in row["typologie"].replace(",", "|").split("|"))
         ):
             if code not in REGION_TYPOLOGY:
-                raise BadValue(f"code de typologie inconnu : « {code} » (5, 7, 8 ou 9)")
+                raise BadValue(
+                    _("unknown typology code: “%(code)s” (5, 7, 8 or 9)") % {"code": code}
+                )
             kinds.append(REGION_TYPOLOGY[code])
         management = row.get("mode_gestion", "")
         if management and management not in REGION_MANAGEMENT:
-            raise BadValue(f"code de mode de gestion inconnu : « {management} »")
+            raise BadValue(_("unknown management code: “%(code)s”") % {"code": management})
         lon, lat = parse_coordinates(
             parse_float(row["x_wgs84"], what="x_wgs84", decimal_comma=True),
             parse_float(row["y_wgs84"], what="y_wgs84", decimal_comma=True),
         )
         if not row["id"]:
-            raise BadValue("identifiant (id) manquant")
+            raise BadValue(_("missing identifier (%(column)s)") % {"column": "id"})
         return PlaceRecord(
             line=line,
             source_id=row["id"],
@@ -247,10 +254,10 @@ def read_geojson(data: bytes, *, region_code: str = "") -> ParsedFile:
     try:
         collection = json.loads(_decode(data))
     except (json.JSONDecodeError, BadValue) as exc:
-        parsed.errors.append(RowError(1, f"GeoJSON illisible : {exc}"))
+        parsed.errors.append(RowError(1, _("unreadable GeoJSON: %(error)s") % {"error": exc}))
         return parsed
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
-        parsed.errors.append(RowError(1, "le fichier n'est pas une FeatureCollection GeoJSON"))
+        parsed.errors.append(RowError(1, _("the file is not a GeoJSON FeatureCollection")))
         return parsed
     for number, feature in enumerate(collection.get("features") or [], start=1):
         try:
@@ -262,19 +269,21 @@ def read_geojson(data: bytes, *, region_code: str = "") -> ParsedFile:
 
 def _geojson_record(number: int, feature: dict) -> PlaceRecord:
     if not isinstance(feature, dict):
-        raise BadValue("entité illisible")
+        raise BadValue(_("unreadable feature"))
     geometry = feature.get("geometry") or {}
     props = feature.get("properties") or {}
     if geometry.get("type") != "Point":
-        raise BadValue(f"géométrie {geometry.get('type')!r} : seuls les points sont acceptés")
+        raise BadValue(
+            _("geometry %(type)r: only points are accepted") % {"type": geometry.get("type")}
+        )
     try:
         lon, lat = (float(v) for v in geometry["coordinates"][:2])
     except (KeyError, TypeError, ValueError) as exc:
-        raise BadValue("coordonnées du point illisibles") from exc
+        raise BadValue(_("unreadable point coordinates")) from exc
     lon, lat = parse_coordinates(lon, lat)
     source_id = str(props.get("id") or feature.get("id") or "")
     if not source_id:
-        raise BadValue("identifiant (id) manquant")
+        raise BadValue(_("missing identifier (%(column)s)") % {"column": "id"})
 
     def text(key: str) -> str:
         value = props.get(key)
@@ -290,13 +299,13 @@ def _geojson_record(number: int, feature: dict) -> PlaceRecord:
     kinds, services = split(props.get("types")), split(props.get("services"))
     for code in kinds:
         if code not in PlaceKind.values:
-            raise BadValue(f"type inconnu : « {code} »")
+            raise BadValue(_("unknown kind: “%(code)s”") % {"code": code})
     for code in services:
         if code not in PlaceService.values:
-            raise BadValue(f"service inconnu : « {code} »")
+            raise BadValue(_("unknown service: “%(code)s”") % {"code": code})
     state = str(props.get("statut") or PlaceState.OPEN)
     if state not in PlaceState.values:
-        raise BadValue(f"statut inconnu : « {state} »")
+        raise BadValue(_("unknown status: “%(code)s”") % {"code": state})
     return PlaceRecord(
         line=number,
         source_id=source_id,
