@@ -75,6 +75,7 @@ class PlaceSource(models.TextChoices):
     GEOJSON = "geojson", _("GeoJSON file")
     PROPOSAL = "proposal", _("Proposal")
     MANUAL = "manual", _("Entered by staff")
+    DEMO = "demo", _("Demo data (made up)")
 
 
 class LocationPrecision(models.TextChoices):

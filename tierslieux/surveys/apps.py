@@ -6,3 +6,12 @@ class SurveysConfig(AppConfig):
     name = "tierslieux.surveys"
     label = "surveys"
     verbose_name = _("Yearly survey of places (panorama)")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from tierslieux.surveys import models
+
+        auditlog.register(models.Survey)
+        auditlog.register(models.SurveyInvitation, exclude_fields=["token_hash"])
+        auditlog.register(models.SurveyResponse)
