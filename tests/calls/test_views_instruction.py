@@ -700,3 +700,14 @@ def test_only_instructors_may_recompute_the_mesh_figures():
     application = ApplicationFactory()
     with pytest.raises(PermissionDenied):
         services.application_mesh_compute(application=application, by=UserFactory(holder=True))
+
+
+def test_an_accepted_application_leads_to_its_agreement(instructor):
+    application = DecisionFactory().application
+    page = text(_client(instructor).get(instruct_url(application)))
+    assert reverse("agreements:agreement_create", args=[application.pk]) in page
+    rejected = DecisionFactory(accepted=False, granted_cents=0, reason="Hors cadre").application
+    rejected.state = ApplicationState.REJECTED
+    rejected.save()
+    page = text(_client(instructor).get(instruct_url(rejected)))
+    assert reverse("agreements:agreement_create", args=[rejected.pk]) not in page

@@ -13,12 +13,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tierslieux.agreements import rules
 from tierslieux.agreements.models import (
+    MILESTONE_ORDER,
     Agreement,
+    AgreementIndicator,
+    AgreementLog,
     JournalEntry,
     Milestone,
     MilestoneDecision,
@@ -27,6 +31,9 @@ from tierslieux.agreements.models import (
     ProjectStage,
     TrancheState,
 )
+from tierslieux.agreements.workflow import AgreementState
+from tierslieux.calls.models import Application
+from tierslieux.calls.workflow import ApplicationState
 from tierslieux.core.permissions import has_role, user_can, user_roles
 from tierslieux.core.roles import Role
 
@@ -65,6 +72,111 @@ def agreement_list(*, user: Any, state: str = "") -> QuerySet[Agreement]:
 def agreement_get(*, user: Any, pk: int) -> Agreement | None:
     """One agreement if ``user`` may see it."""
     return agreement_visible_qs(user=user).filter(pk=pk).first()
+
+
+def agreement_rows(
+    *,
+    user: Any,
+    state: str = "",
+    call: Any = None,
+    departement: str = "",
+    on: datetime.date | None = None,
+) -> list[Agreement]:
+    """The list page: visible agreements filtered by state, call and département, each with
+    ``paid_cents``, ``next_meeting_on`` (earliest meeting not held) and ``overdue`` (a signed
+    agreement whose next meeting's date has passed)."""
+    on = on or timezone.localdate()
+    paid = (
+        PaymentTranche.objects.filter(agreement=OuterRef("pk"), state=TrancheState.PAID)
+        .values("agreement")
+        .annotate(s=Sum("paid_amount_cents"))
+        .values("s")
+    )
+    agreements = (
+        agreement_list(user=user, state=state)
+        .select_related("application__call", "application__commune")
+        .annotate(
+            paid=Coalesce(Subquery(paid, output_field=IntegerField()), Value(0)),
+            next_meeting_on=Min("milestones__planned_on", filter=Q(milestones__held_on=None)),
+        )
+    )
+    if call:
+        agreements = agreements.filter(application__call=call)
+    if departement:
+        agreements = agreements.filter(application__commune__departement_id=departement)
+    rows = list(agreements)
+    for agreement in rows:
+        agreement.paid_cents = agreement.paid
+        agreement.overdue = bool(
+            agreement.state == AgreementState.SIGNED
+            and agreement.next_meeting_on
+            and agreement.next_meeting_on < on
+        )
+    return rows
+
+
+def applications_awaiting_agreement(*, user: Any) -> QuerySet[Application]:
+    """Accepted applications without an agreement yet (for those who write agreements)."""
+    if not user_can(user, "agreements.agreement_manage"):
+        return Application.objects.none()
+    return (
+        Application.objects.filter(
+            state=ApplicationState.ACCEPTED, decision__accepted=True, agreement__isnull=True
+        )
+        .select_related("call", "organisation", "commune", "decision")
+        .order_by("decision__committee_on", "pk")
+    )
+
+
+def application_for_agreement(*, user: Any, pk: int) -> Application | None:
+    """One accepted application without an agreement, for ``user`` to write it."""
+    return applications_awaiting_agreement(user=user).filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """An indicator with its value at each meeting (``None`` when not recorded)."""
+
+    indicator: AgreementIndicator
+    values: tuple[Any, ...]
+    """One ``IndicatorValue`` or ``None`` per meeting kind, in ``MILESTONE_ORDER``."""
+
+
+def indicator_table(agreement: Agreement) -> list[IndicatorRow]:
+    """The indicators of an agreement with their baseline, target and values at each meeting."""
+    indicators = list(agreement.indicators.prefetch_related("values__milestone"))
+    rows = []
+    for indicator in indicators:
+        by_kind = {v.milestone.kind: v for v in indicator.values.all()}
+        rows.append(
+            IndicatorRow(indicator=indicator, values=tuple(by_kind.get(k) for k in MILESTONE_ORDER))
+        )
+    return rows
+
+
+def agreement_log_list(*, user: Any, agreement: Agreement) -> QuerySet[AgreementLog]:
+    """The history of an agreement ``user`` may see, oldest first."""
+    if not user_can(user, "agreements.agreement_view", agreement):
+        return AgreementLog.objects.none()
+    return agreement.logs.select_related("by", "milestone", "tranche").order_by("at", "pk")
+
+
+def milestone_get(*, user: Any, pk: int) -> Milestone | None:
+    """One meeting of an agreement ``user`` may see."""
+    return (
+        Milestone.objects.select_related("agreement")
+        .filter(pk=pk, agreement__in=agreement_visible_qs(user=user))
+        .first()
+    )
+
+
+def tranche_get(*, user: Any, pk: int) -> PaymentTranche | None:
+    """One tranche of an agreement ``user`` may see."""
+    return (
+        PaymentTranche.objects.select_related("agreement")
+        .filter(pk=pk, agreement__in=agreement_visible_qs(user=user))
+        .first()
+    )
 
 
 def user_may_view_agreement(user: Any, agreement: Agreement) -> bool:
@@ -205,6 +317,11 @@ def premises_visible_qs(*, user: Any) -> QuerySet[PremisesAgreement]:
 
 def premises_list(*, user: Any) -> QuerySet[PremisesAgreement]:
     return premises_visible_qs(user=user).order_by("-starts_on", "pk")
+
+
+def premises_get(*, user: Any, pk: int) -> PremisesAgreement | None:
+    """One premises agreement if ``user`` may see it."""
+    return premises_visible_qs(user=user).filter(pk=pk).first()
 
 
 def user_may_view_premises_agreement(user: Any, premises: PremisesAgreement) -> bool:

@@ -37,6 +37,7 @@ from tierslieux.agreements.models import (
 )
 from tierslieux.agreements.workflow import TRANSITIONS, AgreementState, Guard, Transition
 from tierslieux.calls.models import Application
+from tierslieux.calls.rules import format_euros
 from tierslieux.calls.workflow import ApplicationState
 from tierslieux.core.permissions import require
 
@@ -131,8 +132,14 @@ def agreement_create_from_application(
         messages = {
             "not_positive": _("Every tranche must be a positive amount."),
             "unknown_meeting": _("A tranche depends on an unknown meeting."),
-            "total": _("The tranches must add up exactly to the grant (%(granted)s cents).")
-            % {"granted": granted},
+            "total": _(
+                "The tranches must add up exactly to the grant (%(granted)s; they add up to "
+                "%(total)s)."
+            )
+            % {
+                "granted": format_euros(granted),
+                "total": format_euros(sum(t.amount_cents for t in tranches)),
+            },
         }
         raise ValidationError([messages[p] for p in problems], code="invalid_schedule")
     agreement = Agreement(
@@ -480,8 +487,8 @@ def tranche_pay(
         raise PaymentRefused(_("The amount paid must be positive."), code="not_positive")
     if amount_cents > tranche.amount_cents:
         raise PaymentRefused(
-            _("The amount paid exceeds the tranche (%(amount)s cents).")
-            % {"amount": tranche.amount_cents},
+            _("The amount paid exceeds the tranche (%(amount)s).")
+            % {"amount": format_euros(tranche.amount_cents)},
             code="above_tranche",
         )
     already = (
@@ -492,8 +499,12 @@ def tranche_pay(
     )
     if already + amount_cents > agreement.amount_cents:
         raise PaymentRefused(
-            _("The total paid would exceed the grant (%(paid)s + %(amount)s > %(grant)s cents).")
-            % {"paid": already, "amount": amount_cents, "grant": agreement.amount_cents},
+            _("The total paid would exceed the grant (%(paid)s + %(amount)s > %(grant)s).")
+            % {
+                "paid": format_euros(already),
+                "amount": format_euros(amount_cents),
+                "grant": format_euros(agreement.amount_cents),
+            },
             code="above_grant",
         )
     if agreement.signed_on and paid_on < agreement.signed_on:
