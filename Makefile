@@ -7,7 +7,7 @@ PORT ?= 8000
 
 .PHONY: run setup env env-dev test check lint pytest pytest-sqlite pytest-postgres messages worker clean
 
-## Set up (environment from uv.lock, database, real territory, demo admin) and serve on 127.0.0.1:8000
+## Set up (environment from uv.lock, database, real territory and places, demo admin, labelled demo records) and serve on 127.0.0.1:8000
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -17,6 +17,7 @@ setup: env
 	$(PY) manage.py ensure_demo_admin
 	$(PY) manage.py import_places data/places/cget_tiers_lieux_2019.csv --format cget_2019
 	$(PY) manage.py ensure_demo_call
+	$(PY) manage.py demo_records
 
 ## The background task worker (analyses, e-mails), in a second terminal
 worker: env

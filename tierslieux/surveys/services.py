@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from tierslieux.core.permissions import require
 from tierslieux.core.tasks import send_email
-from tierslieux.places.models import Place, PlaceService, PlaceState
+from tierslieux.places.models import Place, PlaceService, PlaceSource, PlaceState
 from tierslieux.surveys import emails
 from tierslieux.surveys.models import (
     Survey,
@@ -34,7 +34,7 @@ from tierslieux.surveys.models import (
 )
 from tierslieux.surveys.selectors import MANAGE_ACTION, invitation_get_by_token
 
-DEMO_PLACE_SOURCE = "demo"
+DEMO_PLACE_SOURCE = PlaceSource.DEMO
 RESPONSE_FIELDS = (
     "users_per_week",
     "jobs_hosted",

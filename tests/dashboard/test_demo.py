@@ -1,0 +1,210 @@
+"""The demo records generator (``manage.py demo_records``), over the real territory loaded for
+the test session, a few invented real-looking places and a short range of years."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+
+from tests.calls.factories import CallFactory
+from tests.places.factories import PlaceFactory, commune
+from tierslieux.accounts.models import Organisation, User
+from tierslieux.agreements.models import (
+    Agreement,
+    JournalEntry,
+    Milestone,
+    MilestoneDecision,
+    PaymentTranche,
+    PremisesAgreement,
+    TrancheState,
+)
+from tierslieux.calls import rules
+from tierslieux.calls.models import Application, Call, CallKind, Decision
+from tierslieux.calls.workflow import ApplicationState
+from tierslieux.dashboard import demo
+from tierslieux.dashboard.models import OtherGrant
+from tierslieux.places.models import Place, PlaceSource, PlaceState
+from tierslieux.surveys.models import Survey, SurveyInvitation, SurveyResponse
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2023, 6, 30)
+
+
+@pytest.fixture
+def real_records():
+    """A few published places of a census and a real (non-demo) call."""
+    places = [
+        PlaceFactory(source=PlaceSource.CGET_2019, commune=commune(code), name=f"Réel {code}")
+        for code in ("33063", "87085", "86194", "64445", "24322", "17300")
+    ]
+    call = CallFactory(name="AMI réel")
+    return places, call
+
+
+def fingerprint() -> dict:
+    """Totals that change if any generated record changes."""
+    demo_apps = Application.objects.filter(call__is_demo=True)
+    return {
+        "calls": list(
+            Call.objects.filter(is_demo=True)
+            .order_by("year", "kind")
+            .values_list("name", "budget_cents")
+        ),
+        "applications": sorted(demo_apps.values_list("title", "state", "commune_id")),
+        "granted": Decision.objects.filter(application__in=demo_apps).aggregate(
+            s=Sum("granted_cents")
+        )["s"],
+        "paid": list(
+            PaymentTranche.objects.filter(state=TrancheState.PAID)
+            .order_by("agreement__application__title", "order")
+            .values_list("paid_on", "paid_amount_cents")
+        ),
+        "places": sorted(
+            Place.objects.filter(source="demo").values_list(
+                "name", "state", "opened_on", "closed_on"
+            )
+        ),
+        "responses": SurveyResponse.objects.filter(survey__is_demo=True).count(),
+        "grants": OtherGrant.objects.filter(is_demo=True).aggregate(s=Sum("committed_cents"))["s"],
+    }
+
+
+def test_generated_records_obey_the_rules_and_are_labelled(real_records):
+    places, real_call = real_records
+    before = {p.pk: p.updated_at for p in places}
+
+    summary = demo.demo_records_generate(seed=7, from_year=2019, to_year=2021, today=TODAY)
+
+    # Calls: every generated call is a demo, a creation call each year; the real call is kept.
+    assert set(Call.objects.filter(is_demo=False)) == {real_call}
+    demo_calls = Call.objects.filter(is_demo=True)
+    assert demo_calls.count() == summary.calls >= 3
+    assert set(demo_calls.filter(kind=CallKind.CREATION).values_list("year", flat=True)) == {
+        2019,
+        2020,
+        2021,
+    }
+    assert all(c.name.endswith(demo.DEMO_SUFFIX) for c in demo_calls)
+    # Applications went through the workflow: decided ones have their decision and logs.
+    apps = Application.objects.filter(call__is_demo=True)
+    assert apps.count() == summary.applications >= 15
+    accepted = apps.filter(state=ApplicationState.ACCEPTED)
+    assert 0.4 <= accepted.count() / apps.count() <= 0.8
+    for application in accepted.select_related("decision", "call"):
+        assert application.submitted_at is not None
+        assert application.submitted_at.year == application.call.year
+        assert application.decision.committee_on.year == application.call.year
+        assert application.logs.filter(to_state=ApplicationState.ACCEPTED).exists()
+        # Aid rules: at most the cap of the vulnerable profile (the highest).
+        assert (
+            0
+            < application.decision.granted_cents
+            <= rules.DEFAULT_AID_RULES["vulnerable"].cap_cents
+        )
+        if application.call.kind == CallKind.CREATION:
+            # Creation only in a white zone (as computed at submission).
+            assert application.minutes_to_nearest_place > 20
+    # Tranches: never above the grant, only after their meeting is approved, in order.
+    for agreement in Agreement.objects.filter(application__call__is_demo=True):
+        paid = list(agreement.tranches.filter(state=TrancheState.PAID).order_by("order"))
+        assert sum(t.paid_amount_cents for t in paid) <= agreement.amount_cents
+        assert [t.order for t in paid] == list(range(1, len(paid) + 1))
+        for tranche in paid:
+            assert tranche.paid_on <= TODAY
+            assert tranche.paid_on >= agreement.signed_on
+            if tranche.depends_on:
+                meeting = agreement.milestones.get(kind=tranche.depends_on)
+                assert meeting.decision == MilestoneDecision.APPROVED
+                assert meeting.held_on <= tranche.paid_on
+    # Meetings: none recorded in the future; some waited for adjustments.
+    held = Milestone.objects.filter(
+        agreement__application__call__is_demo=True, held_on__isnull=False
+    )
+    assert held.exists()
+    assert not held.filter(held_on__gt=TODAY).exists()
+    # Places: the funded creation projects opened unpublished demo places in their commune.
+    demo_places = Place.objects.filter(source=demo.DEMO_PLACE_SOURCE)
+    assert demo_places.count() == summary.places_created > 0
+    assert not demo_places.filter(is_published=True).exists()
+    assert all(p.name.endswith(demo.DEMO_SUFFIX) for p in demo_places)
+    for place in demo_places.exclude(state=PlaceState.PROJECT):
+        application = place.applications.get(call__kind=CallKind.CREATION)
+        assert place.commune_id == application.commune_id
+        assert place.opened_on > application.decision.committee_on
+    # Organisations, users, surveys, other grants, journal: labelled demo.
+    assert all(
+        o.name.endswith(demo.DEMO_SUFFIX)
+        for o in Organisation.objects.filter(applications__call__is_demo=True)
+    )
+    assert all(
+        rules.siret_is_valid(s)
+        for s in Organisation.objects.filter(name__endswith=demo.DEMO_SUFFIX)
+        .exclude(siret="")
+        .values_list("siret", flat=True)
+    )
+    demo_users = User.objects.filter(username__startswith=demo.DEMO_USER_PREFIX)
+    assert demo_users.count() == summary.users
+    assert not any(u.has_usable_password() for u in demo_users)
+    surveys = Survey.objects.filter(is_demo=True)
+    assert sorted(surveys.values_list("year", flat=True)) == [2019, 2020, 2021]
+    assert all(s.title.endswith(demo.DEMO_SUFFIX) for s in surveys)
+    invitations = SurveyInvitation.objects.filter(survey__in=surveys)
+    responses = SurveyResponse.objects.filter(survey__in=surveys)
+    assert 0.5 <= responses.count() / invitations.count() <= 0.75
+    assert not invitations.exclude(email="").exists()  # a demo survey e-mails nobody
+    assert all(r.invitation.responded_at == r.submitted_at for r in responses)
+    assert OtherGrant.objects.filter(is_demo=True).count() == 3
+    assert not OtherGrant.objects.filter(is_demo=False).exists()
+    assert JournalEntry.objects.filter(project_label__endswith=demo.DEMO_SUFFIX).count() > 10
+    assert PremisesAgreement.objects.filter(place__source=demo.DEMO_PLACE_SOURCE).exists()
+    # The real places were not touched.
+    assert {p.pk: p.updated_at for p in Place.objects.filter(pk__in=before)} == before
+
+
+def test_same_seed_same_records_and_delete_keeps_real_records(real_records):
+    places, real_call = real_records
+    demo.demo_records_generate(seed=3, from_year=2020, to_year=2020, today=TODAY)
+    first = fingerprint()
+    assert first["applications"]
+
+    deleted = demo.demo_records_delete()
+
+    assert deleted
+    assert not demo.demo_records_exist()
+    assert not Call.objects.filter(is_demo=True).exists()
+    assert not Place.objects.filter(source=demo.DEMO_PLACE_SOURCE).exists()
+    assert not Organisation.objects.filter(name__endswith=demo.DEMO_SUFFIX).exists()
+    assert not User.objects.filter(username__startswith=demo.DEMO_USER_PREFIX).exists()
+    assert not Survey.objects.exists()
+    assert not OtherGrant.objects.exists()
+    assert Call.objects.filter(pk=real_call.pk).exists()
+    assert Place.objects.filter(pk__in=[p.pk for p in places]).count() == len(places)
+
+    demo.demo_records_generate(seed=3, from_year=2020, to_year=2020, today=TODAY)
+    assert fingerprint() == first
+
+
+def test_command_is_idempotent_and_deletes_on_request(real_records):
+    """A lone demo call (``ensure_demo_call`` makes one to try the product) does not stop the
+    generator; a second run does nothing; --delete removes every demo record, that call too."""
+    CallFactory(name="AMI (DÉMO)", is_demo=True)
+    assert not demo.demo_records_exist()
+    out = io.StringIO()
+    call_command("demo_records", "--from-year", "2021", "--to-year", "2021", stdout=out)
+    assert "DEMO records generated" in out.getvalue()
+    assert demo.demo_records_exist()
+    counts = fingerprint()
+
+    out = io.StringIO()
+    call_command("demo_records", "--from-year", "2021", "--to-year", "2021", stdout=out)
+
+    assert "exist already" in out.getvalue()
+    assert fingerprint() == counts
+
+    call_command("demo_records", "--delete", stdout=io.StringIO())
+    assert not demo.demo_records_exist()
+    assert not Call.objects.filter(is_demo=True).exists()
+    assert list(Call.objects.values_list("name", flat=True)) == ["AMI réel"]

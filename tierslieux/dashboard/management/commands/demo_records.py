@@ -1,0 +1,72 @@
+"""``manage.py demo_records``: ten years of demo records so that the dashboard means something.
+
+See ``tierslieux/dashboard/demo.py`` and ``docs/demo-data.md``.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from tierslieux.dashboard import demo
+from tierslieux.places.models import Place
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate realistic DEMO records over the real territory and places (calls, "
+        "applications, decisions, conventions, meetings, payments, demo places, surveys, "
+        "support to the regional network), labelled as demo everywhere. Does nothing if they "
+        "exist, unless --reset (delete the demo records, then generate) or --delete (only "
+        "delete them). Real records are never touched."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
+        parser.add_argument("--from-year", type=int, default=demo.DEFAULT_FROM_YEAR)
+        parser.add_argument("--to-year", type=int, default=demo.DEFAULT_TO_YEAR)
+        action = parser.add_mutually_exclusive_group()
+        action.add_argument(
+            "--reset", action="store_true", help="Delete the demo records, then generate them."
+        )
+        action.add_argument(
+            "--delete", action="store_true", help="Delete the demo records and stop."
+        )
+
+    def handle(self, *args, **options):
+        if options["from_year"] > options["to_year"]:
+            raise CommandError("--from-year must not be after --to-year.")
+        started = time.monotonic()
+        with transaction.atomic():
+            if options["delete"] or options["reset"]:
+                deleted = demo.demo_records_delete()
+                total = sum(deleted.values())
+                self.stdout.write(f"Demo records deleted: {total} rows.")
+                for label, count in deleted.items():
+                    self.stdout.write(f"  {label}: {count}")
+                if options["delete"]:
+                    return
+            elif demo.demo_records_exist():
+                self.stdout.write(
+                    "Demo records exist already: nothing generated (use --reset to make them "
+                    "again, --delete to remove them)."
+                )
+                return
+            if not Place.objects.exclude(source=demo.DEMO_PLACE_SOURCE).exists():
+                self.stdout.write(
+                    self.style.WARNING(
+                        "No real place in the directory: the demo is generated over an empty "
+                        "network (run import_places first for realistic figures)."
+                    )
+                )
+            summary = demo.demo_records_generate(
+                seed=options["seed"], from_year=options["from_year"], to_year=options["to_year"]
+            )
+        for line in summary.lines():
+            self.stdout.write(line)
+        self.stdout.write(
+            self.style.WARNING(
+                f"DEMO records generated in {time.monotonic() - started:.1f} s: they are made up "
+                "and labelled as demo; remove them with `manage.py demo_records --delete`."
+            )
+        )
