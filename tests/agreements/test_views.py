@@ -235,6 +235,23 @@ def test_the_list_filters_by_state_call_and_departement(instructor):
     assert draft.application.title in page and signed.application.title not in page
 
 
+def test_the_list_is_paginated_and_keeps_its_filters(instructor, monkeypatch):
+    from tierslieux.agreements import views
+
+    monkeypatch.setattr(views, "LIST_PAGE_SIZE", 2)
+    agreements = [AgreementFactory(signed=True) for _ in range(3)]
+    client = _client(instructor)
+    url = reverse("agreements:agreement_list")
+    first = text(client.get(url, {"state": "signed"}))
+    second = text(client.get(url, {"state": "signed", "page": 2}))
+    assert "state=signed&amp;page=2" in first
+    shown = [a for a in agreements if a.application.title in first]
+    assert len(shown) == 2
+    assert [a for a in agreements if a.application.title in second] == [
+        a for a in agreements if a not in shown
+    ]
+
+
 def test_the_list_offers_to_write_the_agreement_of_accepted_applications(instructor, agreement):
     waiting = ApplicationFactory(accepted=True, title="Le Relais des Landes")
     ApplicationFactory(proposed=True, title="Pas encore décidé")

@@ -319,12 +319,12 @@ def _meeting(milestone: Milestone) -> dict[str, Any]:
 
 def _default_conditions(depends_on: str) -> set[str]:
     """The conditions the service writes by default, in every language of the site."""
-    from tierslieux.agreements.services import _tranche_condition
+    from tierslieux.agreements.services import tranche_condition
 
     conditions = set()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            conditions.add(_tranche_condition(depends_on))
+            conditions.add(tranche_condition(depends_on))
     return conditions
 
 

@@ -69,12 +69,15 @@ def _tranche_label(code: str) -> str:
     return labels.get(code, code)
 
 
-def _tranche_condition(depends_on: str) -> str:
-    if not depends_on:
-        return _("Payable once the agreement is signed.")
-    return _("Payable once the %(meeting)s is approved.") % {
-        "meeting": MilestoneKind(depends_on).label.lower()
+def tranche_condition(depends_on: str) -> str:
+    """The default condition of a tranche, from the meeting it depends on ("" = signature)."""
+    conditions = {
+        "": _("Payable once the agreement is signed."),
+        MilestoneKind.KICKOFF: _("Payable once the kick-off meeting is approved."),
+        MilestoneKind.MIDTERM: _("Payable once the mid-funding steering committee is approved."),
+        MilestoneKind.FINAL: _("Payable once the final review is approved."),
     }
+    return conditions[depends_on]
 
 
 # --- agreements ------------------------------------------------------------------------------
@@ -166,7 +169,7 @@ def agreement_create_from_application(
             order=order,
             label=_tranche_label(spec.label),
             amount_cents=spec.amount_cents,
-            condition=spec.condition or _tranche_condition(spec.depends_on),
+            condition=spec.condition or tranche_condition(spec.depends_on),
             depends_on=spec.depends_on,
         )
         tranche.full_clean()

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -69,6 +70,9 @@ def _agreement(request: HttpRequest, pk: int) -> Agreement:
     return agreement
 
 
+LIST_PAGE_SIZE = 50
+
+
 def _detail_url(agreement: Agreement, anchor: str = "") -> str:
     url = reverse("agreements:agreement_detail", args=[agreement.pk])
     return f"{url}#{anchor}" if anchor else url
@@ -93,9 +97,12 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         call=filters["call"],
         departement=filters["departement"],
     )
-    for agreement in agreements:
+    page = Paginator(agreements, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    for agreement in page:
         agreement.amount_display = _money(agreement.amount_cents)
         agreement.paid_display = _money(agreement.paid_cents)
+    query = request.GET.copy()
+    query.pop("page", None)
     awaiting = list(selectors.applications_awaiting_agreement(user=request.user))
     for application in awaiting:
         application.granted_display = _money(application.decision.granted_cents)
@@ -104,7 +111,9 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         "agreements/agreement_list.html",
         {
             "form": form,
-            "agreements": agreements,
+            "agreements": page,
+            "page": page,
+            "query": query.urlencode(),
             "awaiting": awaiting,
             "can_manage": user_can(request.user, MANAGE),
             "can_see_reminders": user_can(request.user, "agreements.reminders_view"),
