@@ -177,3 +177,22 @@ def test_pipeline_counts_projects_by_current_stage_and_departement():
     dordogne_only = selectors.pipeline(user=network, departement="24")
     assert dordogne_only.total == 3
     assert {r.departement for r in dordogne_only.rows} == {"24"}
+
+
+def test_pipeline_lists_each_project_at_its_latest_stage():
+    network = UserFactory(network=True)
+    dordogne = commune("24322")
+    JournalEntryFactory(
+        project_label="La Ruche", stage="idea", commune=dordogne, happened_on=today() - D(400)
+    )
+    JournalEntryFactory(project_label="La Ruche", stage="structuring", happened_on=today() - D(10))
+    JournalEntryFactory(
+        project_label="Le Hangar", stage="idea", commune=dordogne, happened_on=today() - D(3)
+    )
+    projects = selectors.pipeline(user=network).projects
+    assert [(p.label, p.stage, p.departement, p.entries) for p in projects] == [
+        ("Le Hangar", "idea", "24", 1),
+        ("La Ruche", "structuring", "24", 2),
+    ]
+    assert projects[1].last_on == today() - D(10)
+    assert selectors.pipeline(user=UserFactory()).projects == ()

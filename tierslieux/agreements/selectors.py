@@ -355,9 +355,25 @@ class PipelineRow:
 
 
 @dataclass(frozen=True)
+class PipelineProject:
+    """One accompanied project: its name, current stage, département and latest step."""
+
+    label: str
+    stage: str
+    departement: str
+    last_on: datetime.date
+    entries: int
+
+    @property
+    def stage_label(self) -> str:
+        return str(ProjectStage(self.stage).label)
+
+
+@dataclass(frozen=True)
 class Pipeline:
     rows: tuple[PipelineRow, ...]
     by_stage: dict[str, int]
+    projects: tuple[PipelineProject, ...] = ()
 
     @property
     def total(self) -> int:
@@ -396,19 +412,36 @@ def pipeline(*, user: Any, departement: str | None = None) -> Pipeline:
     ).order_by("happened_on", "pk")
     stage_of: dict[tuple[str, str], str] = {}
     dep_of: dict[tuple[str, str], str] = {}
+    label_of: dict[tuple[str, str], str] = {}
+    last_of: dict[tuple[str, str], datetime.date] = {}
+    entries_of: Counter[tuple[str, str]] = Counter()
     for entry in entries:
         key = entry.project_key
         stage_of[key] = entry.stage
+        label_of[key] = entry.project_key_label
+        last_of[key] = entry.happened_on
+        entries_of[key] += 1
         dep = _entry_departement(entry)
         if dep:
             dep_of[key] = dep
     counts: Counter[tuple[str, str]] = Counter()
+    projects = []
     for key, stage in stage_of.items():
         dep = dep_of.get(key, "")
         if departement is not None and dep != departement:
             continue
         counts[(stage, dep)] += 1
+        projects.append(
+            PipelineProject(
+                label=label_of[key],
+                stage=stage,
+                departement=dep,
+                last_on=last_of[key],
+                entries=entries_of[key],
+            )
+        )
     order = {s: i for i, s in enumerate(ProjectStage.values)}
+    projects.sort(key=lambda p: (order[p.stage], -p.last_on.toordinal(), p.label.lower()))
     rows = tuple(
         PipelineRow(stage=stage, departement=dep, count=n)
         for (stage, dep), n in sorted(counts.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))
@@ -416,4 +449,4 @@ def pipeline(*, user: Any, departement: str | None = None) -> Pipeline:
     by_stage: dict[str, int] = dict.fromkeys(ProjectStage.values, 0)
     for row in rows:
         by_stage[row.stage] += row.count
-    return Pipeline(rows=rows, by_stage=by_stage)
+    return Pipeline(rows=rows, by_stage=by_stage, projects=tuple(projects))
