@@ -18,6 +18,7 @@ setup: env
 	$(PY) manage.py import_places data/places/cget_tiers_lieux_2019.csv --format cget_2019
 	$(PY) manage.py ensure_demo_call
 	$(PY) manage.py demo_records
+	$(PY) manage.py dashboard_report --out var/reports
 
 ## The background task worker (analyses, e-mails), in a second terminal
 worker: env

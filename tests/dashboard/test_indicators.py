@@ -93,6 +93,7 @@ def test_demo_places_count_only_with_demo_data(places):
 
 
 def test_a_date_before_places_opened(places):
+    places["c"].delete()  # every place has an opening date: the directory is known at any date
     # On 2017-06-01 only d (opened 2017-01-01) is open; a opens in 2018, b in 2020.
     assert compute(D(2017, 6, 1), include_demo=False).value(Code.OPEN_PLACES) == 1
     before = compute(D(2016, 12, 31), include_demo=False)
@@ -102,9 +103,16 @@ def test_a_date_before_places_opened(places):
 
 
 def test_unknown_opening_date_counts_from_the_source_date(places):
-    # c (census of 2019-06-13, no opening date) is not open the day before, open that day.
-    assert compute(D(2019, 6, 12), include_demo=False).value(Code.OPEN_PLACES) == 2  # a, d
-    assert compute(D(2019, 6, 13), include_demo=False).value(Code.OPEN_PLACES) == 3  # + c
+    # c (census of 2019-06-13, no opening date) counts from that day...
+    assert compute(D(2019, 6, 13), include_demo=False).value(Code.OPEN_PLACES) == 3  # a, c, d
+    # ...and before it, c may have been open already: the figures that count open places are
+    # unknown (not 2), the others stay.
+    before = compute(D(2019, 6, 12), include_demo=False)
+    for code in selectors.PLACE_COUNT_CODES - {Code.COVERAGE_SHARE}:  # no coverage asked here
+        assert before.value(code) is None, code
+    assert "2019" in before[Code.OPEN_PLACES].note
+    assert before.value(Code.NATIONAL_INHABITANTS_PER_PLACE) is not None
+    assert before.value(Code.COMMITTED) == 0
 
 
 def test_a_place_closing_stops_counting_the_day_it_closes(places):
@@ -464,9 +472,10 @@ def test_indicator_series_by_year(places):
         D(2021, 12, 31),
         today,
     ]
-    # 2017: d; 2018: a, d; 2019: a, c, d; 2021: a, b, c (d closed in June); today: a, b, c.
-    assert [p.value for p in points] == [1, 2, 3, 3, 3]
-    assert [p.data_date for p in points][:3] == [D(2017, 1, 1), D(2018, 1, 1), D(2019, 6, 13)]
+    # 2017, 2018: unknown (c, from the 2019 census, has no opening date); 2019: a, c, d;
+    # 2021: a, b, c (d closed in June); today: a, b, c.
+    assert [p.value for p in points] == [None, None, 3, 3, 3]
+    assert [p.data_date for p in points][:3] == [None, None, D(2019, 6, 13)]
     assert series.indicator(Code.OPEN_PLACES).definition == str(
         DEFINITIONS[Code.OPEN_PLACES].definition
     )
@@ -537,6 +546,14 @@ def test_coverage_cache_follows_the_places():
     assert selectors.indicators_compute(on=D(2022, 1, 1)).value(Code.COVERAGE_SHARE) == first
     PlaceFactory(opened_on=D(2018, 1, 1), commune=Commune.objects.get(code="64445"))  # Pau
     assert selectors.indicators_compute(on=D(2022, 1, 1)).value(Code.COVERAGE_SHARE) > first
+
+
+def test_coverage_is_unknown_before_the_directory_is():
+    PlaceFactory(opened_on=D(2018, 1, 1))  # Bordeaux
+    PlaceFactory(source=PlaceSource.CGET_2019, source_date=D(2019, 6, 13))  # undated census place
+    series = selectors.indicator_series(years=[2018, 2019])
+    values = [p.value for p in series.points(Code.COVERAGE_SHARE)]
+    assert values[0] is None and values[1] > 0
 
 
 def test_money_totals_by_group_and_published_figure(money):

@@ -137,7 +137,7 @@ DEFINITIONS: dict[str, Definition] = {
         ),
         Definition(
             Code.COMMITTED,
-            _("Amounts committed since the first year"),
+            _("Amounts committed"),
             Unit.CENTS,
             _(
                 "Grants committed from the first year chosen to the date: amounts granted by "
@@ -150,7 +150,7 @@ DEFINITIONS: dict[str, Definition] = {
         ),
         Definition(
             Code.PAID,
-            _("Amounts paid since the first year"),
+            _("Amounts paid"),
             Unit.CENTS,
             _(
                 "Payments made from the first year chosen to the date: tranches of the "

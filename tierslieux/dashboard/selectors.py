@@ -18,7 +18,7 @@ import datetime
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from tierslieux.dashboard.definitions import DEFINITIONS, Code, Unit
@@ -348,6 +349,10 @@ class _Records:
     surveys: list[_Survey]
     responses: dict[int, list[_Response]]
     coverage_memo: dict[tuple, dict[str, tuple[float, float]]] = field(default_factory=dict)
+    directory_known_from: datetime.date | None = None
+    """Before this date the directory is incomplete: the places of its oldest source without an
+    opening date (the 2019 census) may have been open already, so the figures that count open
+    places are not known."""
 
     def population_of(self, departement: str | None) -> int:
         if departement is None:
@@ -444,7 +449,9 @@ def _records_load(*, include_demo: bool) -> _Records:
             paid.append(_Money(paid_on, paid_on.year, line, None, paid_cents))
 
     surveys, responses = _surveys_load(include_demo=include_demo, kept=kept)
+    undated_sources = [p.source_date for p in places if p.counted and p.opened_on is None]
     return _Records(
+        directory_known_from=min((d for d in undated_sources if d), default=None),
         include_demo=include_demo,
         population=dict(population),
         departement_names=names,
@@ -600,6 +607,20 @@ def _money_table(
         rows=rows,
         data_date=_latest(dates),
     )
+
+
+PLACE_COUNT_CODES = frozenset(
+    {
+        Code.OPEN_PLACES,
+        Code.INHABITANTS_PER_PLACE,
+        Code.DENSITY_RATIO,
+        Code.RURAL_SHARE,
+        Code.SERVICES_SHARE,
+        Code.COVERAGE_SHARE,
+        Code.PLACES_TARGET_PROGRESS,
+    }
+)
+"""Indicators that count the places open on the date (unknown before the directory is)."""
 
 
 def _snapshot(
@@ -793,6 +814,17 @@ def _snapshot(
             regional=regional,
         )
     )
+    if records.directory_known_from and on < records.directory_known_from:
+        unknown = str(
+            _("not known before %(date)s: the places of that source have no opening date")
+            % {"date": date_format(records.directory_known_from)}
+        )
+        rows = [
+            replace(r, value=None, numerator=None, denominator=None, data_date=None, note=unknown)
+            if r.code in PLACE_COUNT_CODES
+            else r
+            for r in rows
+        ]
     return Indicators(
         on=on,
         departement=departement,
@@ -893,7 +925,9 @@ def _evaluate(
     with_coverage: bool,
 ) -> list[Indicators]:
     coverage = coverage_date = None
-    if with_coverage:
+    if with_coverage and records.directory_known_from and on < records.directory_known_from:
+        coverage = {}  # open places unknown on that date: so is the coverage (see _snapshot)
+    elif with_coverage:
         open_places = [p for p in records.places if p.counted and p.open_on(on)]
         coverage = _coverage_compute(records, open_places)
         coverage_date = _latest(p.last_change_on(on) for p in records.places if p.counted)

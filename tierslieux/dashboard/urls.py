@@ -1,2 +1,12 @@
+from django.urls import path
+
+from tierslieux.dashboard import views
+
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard_detail, name="dashboard_detail"),
+    path("rapport/", views.report_generate, name="report_generate"),
+    path("rapport/<int:pk>/", views.report_status, name="report_status"),
+    path("rapport/<int:pk>/rapport.pdf", views.report_pdf, name="report_pdf"),
+    path("rapport/<int:pk>/rapport.xlsx", views.report_xlsx, name="report_xlsx"),
+]

@@ -1,0 +1,91 @@
+"""The dashboard's filters (GET) and the report request (POST): a year, a territory, money since
+a year, and whether demo records count."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tierslieux.dashboard import selectors
+
+FIRST_YEAR = 2010
+"""The earliest year one may ask for (the policy started in the 2010s)."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int
+    departement: str | None
+    since: int
+    include_demo: bool
+
+    def query(self) -> dict[str, str]:
+        """The GET parameters that give these filters back."""
+        return {
+            "year": str(self.year),
+            "departement": self.departement or "",
+            "since": str(self.since),
+            "demo": "1" if self.include_demo else "0",
+        }
+
+
+def _years() -> list[tuple[int, str]]:
+    this_year = timezone.localdate().year
+    return [(y, str(y)) for y in range(this_year, FIRST_YEAR - 1, -1)]
+
+
+class DashboardFilterForm(forms.Form):
+    """What the dashboard shows; every field falls back to its default when left out."""
+
+    year = forms.TypedChoiceField(
+        label=_("Year of the evaluation"),
+        coerce=int,
+        required=False,
+        help_text=_("Figures on 31 December of that year, or today for the current year."),
+    )
+    departement = forms.ChoiceField(label=_("Territory"), required=False)
+    since = forms.TypedChoiceField(label=_("Money since"), coerce=int, required=False)
+    demo = forms.TypedChoiceField(
+        label=_("Demonstration data"),
+        choices=[("1", _("included")), ("0", _("left out"))],
+        coerce=lambda v: v == "1",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        years = _years()
+        self.fields["year"].choices = years
+        self.fields["since"].choices = years
+        self.fields["departement"].choices = selectors.territory_choices()
+        for name in ("year", "departement", "since", "demo"):
+            self.fields[name].error_messages["invalid_choice"] = _(
+                "This value is not one of the choices."
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        year = data.get("year")
+        since = data.get("since")
+        if year and since and since > year:
+            self.add_error("since", _("The first year of the money must not be after the year."))
+        return data
+
+    def filters(self) -> Filters:
+        """The filters asked for, with defaults for the fields left out (call after is_valid)."""
+        data = self.cleaned_data if self.is_bound else {}
+        year = data.get("year") or timezone.localdate().year
+        since = data.get("since") or selectors.DEFAULT_SINCE
+        demo = data.get("demo")
+        return Filters(
+            year=year,
+            departement=data.get("departement") or None,
+            since=min(since, year),
+            include_demo=True if demo in (None, "") else bool(demo),
+        )
+
+
+class ReportForm(DashboardFilterForm):
+    """The same choices, posted to generate the yearly report."""

@@ -1,0 +1,64 @@
+"""Background tasks of the dashboard: the yearly evaluation report (PDF and XLSX)."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django_tasks import task
+
+from tierslieux.core.tasks import tracked
+from tierslieux.dashboard.report import report_write
+
+REPORT_LABEL = "Evaluation report"
+"""Label of the progress rows of reports (how the pages recognise them)."""
+
+# The messages ``report_write`` reports, as shown to the person who asked.
+PROGRESS_MESSAGES = {
+    "Computing the indicators": _("Computing the indicators"),
+    "Computing the figures per département": _("Computing the figures per département"),
+    "Drawing the charts": _("Drawing the charts"),
+    "Drawing the coverage map": _("Drawing the coverage map"),
+    "Writing the spreadsheet": _("Writing the spreadsheet"),
+    "Writing the PDF": _("Writing the PDF"),
+}
+
+
+def report_folder(progress_id: int) -> Path:
+    """Where the files of the report generated under ``progress_id`` are kept (private)."""
+    return Path(settings.MEDIA_ROOT) / "dashboard-reports" / str(int(progress_id))
+
+
+@task()
+def report_generate(
+    *,
+    progress_id: int,
+    year: int,
+    departement: str | None,
+    since: int,
+    include_demo: bool,
+    language: str = "fr",
+) -> None:
+    """The yearly evaluation report as PDF and XLSX, written under ``report_folder``."""
+    with tracked(progress_id) as (report, outcome), translation.override(language):
+
+        def say(fraction: float, message: str = "") -> None:
+            report(fraction, str(PROGRESS_MESSAGES.get(message, message)))
+
+        files = report_write(
+            year=year,
+            out_dir=report_folder(progress_id),
+            departement=departement,
+            since=since,
+            include_demo=include_demo,
+            report=say,
+        )
+        outcome.result = {
+            "year": year,
+            "departement": departement,
+            "since": since,
+            "include_demo": include_demo,
+            "pdf": files.pdf,
+            "xlsx": files.xlsx,
+            "seconds": {k: round(v, 2) for k, v in files.seconds.items()},
+        }
