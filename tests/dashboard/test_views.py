@@ -207,3 +207,11 @@ def test_reader_generates_the_report_and_downloads_it_others_cannot(client, fake
     assert client.get(reverse("dashboard:report_pdf", args=[pk])).status_code == 404
     client.logout()
     assert client.get(reverse("dashboard:report_pdf", args=[pk])).status_code == 302
+
+
+def test_staff_find_the_survey_from_the_dashboard(client, places):
+    url = reverse("dashboard:dashboard_detail")
+    survey_list = reverse("surveys:survey_list")
+    assert survey_list not in client.get(url).content.decode()
+    client.force_login(UserFactory(network=True))
+    assert survey_list in client.get(url).content.decode()
