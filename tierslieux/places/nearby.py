@@ -3,20 +3,17 @@
 - ``commune_resolve``: what a visitor typed (a name, a postcode) -> one commune or candidates;
 - ``places_near``: published, open places sorted by estimated travel time from a commune
   (``territory.analytics.travel``);
-- ``places_geojson``: the map's places as a GeoJSON FeatureCollection;
-- ``outlines_geojson``: département (union of their communes) or commune outlines, computed once
-  and kept in Django's cache.
+- ``places_geojson``: the map's places as a GeoJSON FeatureCollection.
+
+The outlines under the map are ``territory.selectors.outlines_geojson``.
 """
 
 import datetime
-import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import shapely
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.urls import reverse
 
@@ -28,19 +25,13 @@ from tierslieux.territory.analytics.travel import (
     TravelTimeModel,
     haversine_km,
 )
-from tierslieux.territory.models import Commune, Departement
+from tierslieux.territory.models import Commune
 from tierslieux.territory.selectors import commune_search
 
 DEFAULT_THRESHOLD_MINUTES = 20
 FURTHER_LIMIT = 10
 """How many places beyond the threshold the "near me" page lists."""
 CANDIDATE_LIMIT = 20
-OUTLINE_DECIMALS = 4
-"""Outline coordinates are rounded to 4 decimals (about 11 m): enough for a regional map."""
-OUTLINE_SLIVER_DEG2 = 1e-4
-"""Holes smaller than this (about 0.8 km²) in a union of communes are slivers, not enclaves."""
-OUTLINE_CACHE_SECONDS = 24 * 3600
-OUTLINE_LEVELS = ("departement", "commune")
 
 
 def default_travel_model() -> StraightLineModel:
@@ -198,69 +189,3 @@ def places_geojson(places: QuerySet[Place]) -> dict[str, Any]:
         for place in places
     ]
     return {"type": "FeatureCollection", "features": features}
-
-
-def _rounded(geometry: shapely.Geometry) -> shapely.Geometry:
-    """Snap to a 10^-4 degree grid (valid output, duplicate points removed)."""
-    return shapely.set_precision(geometry, 10.0**-OUTLINE_DECIMALS)
-
-
-def _without_slivers(geometry: shapely.Geometry) -> shapely.Geometry:
-    """Drop the tiny holes left between simplified commune outlines; keep real enclaves."""
-    polygons = shapely.get_parts(geometry)
-    kept = [
-        shapely.Polygon(
-            p.exterior,
-            [r for r in p.interiors if shapely.Polygon(r).area >= OUTLINE_SLIVER_DEG2],
-        )
-        for p in polygons
-        if p.area >= OUTLINE_SLIVER_DEG2
-    ]
-    return kept[0] if len(kept) == 1 else shapely.MultiPolygon(kept)
-
-
-def _feature(properties: dict[str, Any], geometry: shapely.Geometry) -> dict[str, Any]:
-    return {
-        "type": "Feature",
-        "properties": properties,
-        "geometry": json.loads(shapely.to_geojson(geometry)),
-    }
-
-
-def _build_outlines(level: str, departement: str) -> bytes:
-    communes = Commune.objects.order_by("code")
-    if departement:
-        communes = communes.filter(departement_id=departement)
-    rows = list(communes.values_list("code", "name", "departement_id", "geometry"))
-    if level == "commune":
-        features = [
-            _feature({"code": code, "name": name}, _rounded(shapely.geometry.shape(geometry)))
-            for code, name, _dep, geometry in rows
-        ]
-    else:
-        names = dict(Departement.objects.values_list("code", "name"))
-        by_departement: dict[str, list[shapely.Geometry]] = {}
-        for _code, _name, dep, geometry in rows:
-            by_departement.setdefault(dep, []).append(shapely.geometry.shape(geometry))
-        features = [
-            _feature(
-                {"code": dep, "name": names.get(dep, dep)},
-                _without_slivers(shapely.union_all(_rounded(np.array(parts, dtype=object)))),
-            )
-            for dep, parts in sorted(by_departement.items())
-        ]
-    collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def outlines_geojson(*, level: str, departement: str = "") -> bytes:
-    """Outlines of départements or communes (of one département if given), GeoJSON bytes.
-
-    Computed once (the union takes about two seconds for the region) and kept in the cache.
-    """
-    if level not in OUTLINE_LEVELS:
-        raise ValueError(f"Unknown outline level {level!r}")
-    key = f"places:outlines:v1:{level}:{departement}"
-    return cache.get_or_set(
-        key, lambda: _build_outlines(level, departement), timeout=OUTLINE_CACHE_SECONDS
-    )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from tierslieux.core.permissions import permission_required
 from tierslieux.places import nearby, selectors
 from tierslieux.places.forms import PlaceFilterForm
+from tierslieux.territory import selectors as territory_selectors
 
 MAP_DATA_ATTRIBUTION = (
     "Tiers-lieux : CGET / ANCT, Mission Coworking 2019, France Tiers-Lieux, Région "
@@ -104,11 +105,11 @@ def outlines_geojson(request: HttpRequest) -> HttpResponse:
     """Département or commune outlines from our own territory data (no tile server needed)."""
     level = request.GET.get("level", "departement")
     departement = request.GET.get("departement", "")[:3]
-    if level not in nearby.OUTLINE_LEVELS:
+    if level not in territory_selectors.OUTLINE_LEVELS:
         return HttpResponseBadRequest("level must be departement or commune")
     if departement and not departement.isalnum():
         return HttpResponseBadRequest("departement must be a département code")
-    body = nearby.outlines_geojson(level=level, departement=departement)
+    body = territory_selectors.outlines_geojson(level=level, departement=departement)
     return HttpResponse(body, content_type="application/geo+json")
 
 

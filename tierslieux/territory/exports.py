@@ -20,7 +20,7 @@ from django.conf import settings
 
 from tierslieux.territory.mesh import MeshParams, MeshReport
 from tierslieux.territory.models import Commune
-from tierslieux.territory.selectors import DepartementRow, departement_table
+from tierslieux.territory.selectors import DepartementRow, departement_table, outlines_geojson
 
 KINDS: tuple[str, ...] = ("communes", "zones-blanches", "departements", "sites")
 FORMATS: tuple[str, ...] = ("csv", "geojson")
@@ -315,8 +315,6 @@ def geojson_text(
 
 
 def _departement_geometries() -> dict[str, dict[str, Any]]:
-    from tierslieux.places.nearby import outlines_geojson
-
     data = json.loads(outlines_geojson(level="departement"))
     return {f["properties"]["code"]: f["geometry"] for f in data["features"]}
 

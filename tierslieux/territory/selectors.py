@@ -1,9 +1,13 @@
 """Reads on the territory, and the adapter that turns querysets into arrays for analytics."""
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import shapely
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Sum
 
 from tierslieux.territory.analytics import geometry, indicators
@@ -187,3 +191,79 @@ def commune_by_postcode_and_name(*, postcode: str, name: str) -> Commune | None:
     if len(named) == 1:
         return named[0]
     return candidates[0] if len(candidates) == 1 and not wanted else None
+
+
+# --- outlines for the maps (GeoJSON) ----------------------------------------------------------
+
+OUTLINE_DECIMALS = 4
+"""Outline coordinates are rounded to 4 decimals (about 11 m): enough for a regional map."""
+OUTLINE_SLIVER_DEG2 = 1e-4
+"""Holes smaller than this (about 0.8 km²) in a union of communes are slivers, not enclaves."""
+OUTLINE_CACHE_SECONDS = 24 * 3600
+OUTLINE_LEVELS = ("departement", "commune")
+
+
+def _rounded(geometry: shapely.Geometry) -> shapely.Geometry:
+    """Snap to a 10^-4 degree grid (valid output, duplicate points removed)."""
+    return shapely.set_precision(geometry, 10.0**-OUTLINE_DECIMALS)
+
+
+def _without_slivers(geometry: shapely.Geometry) -> shapely.Geometry:
+    """Drop the tiny holes left between simplified commune outlines; keep real enclaves."""
+    polygons = shapely.get_parts(geometry)
+    kept = [
+        shapely.Polygon(
+            p.exterior,
+            [r for r in p.interiors if shapely.Polygon(r).area >= OUTLINE_SLIVER_DEG2],
+        )
+        for p in polygons
+        if p.area >= OUTLINE_SLIVER_DEG2
+    ]
+    return kept[0] if len(kept) == 1 else shapely.MultiPolygon(kept)
+
+
+def _feature(properties: dict[str, Any], geometry: shapely.Geometry) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "properties": properties,
+        "geometry": json.loads(shapely.to_geojson(geometry)),
+    }
+
+
+def _build_outlines(level: str, departement: str) -> bytes:
+    communes = Commune.objects.order_by("code")
+    if departement:
+        communes = communes.filter(departement_id=departement)
+    rows = list(communes.values_list("code", "name", "departement_id", "geometry"))
+    if level == "commune":
+        features = [
+            _feature({"code": code, "name": name}, _rounded(shapely.geometry.shape(geometry)))
+            for code, name, _dep, geometry in rows
+        ]
+    else:
+        names = dict(Departement.objects.values_list("code", "name"))
+        by_departement: dict[str, list[shapely.Geometry]] = {}
+        for _code, _name, dep, geometry in rows:
+            by_departement.setdefault(dep, []).append(shapely.geometry.shape(geometry))
+        features = [
+            _feature(
+                {"code": dep, "name": names.get(dep, dep)},
+                _without_slivers(shapely.union_all(_rounded(np.array(parts, dtype=object)))),
+            )
+            for dep, parts in sorted(by_departement.items())
+        ]
+    collection = {"type": "FeatureCollection", "features": features}
+    return json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def outlines_geojson(*, level: str, departement: str = "") -> bytes:
+    """Outlines of départements or communes (of one département if given), GeoJSON bytes.
+
+    Computed once (the union takes about two seconds for the region) and kept in the cache.
+    """
+    if level not in OUTLINE_LEVELS:
+        raise ValueError(f"Unknown outline level {level!r}")
+    key = f"territory:outlines:v1:{level}:{departement}"
+    return cache.get_or_set(
+        key, lambda: _build_outlines(level, departement), timeout=OUTLINE_CACHE_SECONDS
+    )
