@@ -25,6 +25,8 @@ from tierslieux.calls.models import (
     CoFinancer,
     Decision,
     Opinion,
+    ProjectReview,
+    ProjectReviewItem,
 )
 from tierslieux.calls.workflow import ApplicationState
 from tierslieux.core.permissions import has_role, user_can, user_roles
@@ -418,3 +420,31 @@ def call_list_by_status(*, on: datetime.date) -> CallsByStatus:
 def call_get(*, pk: int) -> Call | None:
     """One call with its criteria and aid rules (calls are public)."""
     return Call.objects.prefetch_related("criteria", "aid_rules").filter(pk=pk).first()
+
+
+def project_review_list(*, user: Any) -> QuerySet[ProjectReview]:
+    """Project reviews with the regional network (instructors and the network see them)."""
+    if not user_can(user, "calls.review_record_view"):
+        return ProjectReview.objects.none()
+    return ProjectReview.objects.select_related("call").prefetch_related("items__application")
+
+
+def project_review_get(*, user: Any, pk: int) -> tuple[ProjectReview, list[ProjectReviewItem]]:
+    """One project review and its items; ``ProjectReview.DoesNotExist`` when not visible."""
+    review = project_review_list(user=user).get(pk=pk)
+    items = list(
+        ProjectReviewItem.objects.filter(review=review).select_related(
+            "application__organisation", "application__commune", "recorded_by"
+        )
+    )
+    return review, items
+
+
+def calls_of_year(year: int) -> QuerySet[Call]:
+    """The calls of one budget year, by name."""
+    return Call.objects.filter(year=year).order_by("name")
+
+
+def call_years() -> list[int]:
+    """The budget years that have calls, most recent first."""
+    return list(Call.objects.order_by("-year").values_list("year", flat=True).distinct())

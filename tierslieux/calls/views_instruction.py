@@ -36,7 +36,7 @@ from tierslieux.calls.forms_instruction import (
     cents,
     euros,
 )
-from tierslieux.calls.models import Application, Call, ProjectReview, ProjectReviewItem
+from tierslieux.calls.models import Application, Call, ProjectReview
 from tierslieux.calls.rules import format_euros
 from tierslieux.calls.workflow import (
     FINAL_STATES,
@@ -525,7 +525,7 @@ def opinion_give(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @permission_required("calls.review_record_view")
 def review_list(request: HttpRequest) -> HttpResponse:
-    reviews = ProjectReview.objects.select_related("call").prefetch_related("items__application")
+    reviews = selectors.project_review_list(user=request.user)
     return render(
         request,
         "calls/review_list.html",
@@ -565,12 +565,10 @@ def review_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("calls.review_record_view")
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    review = get_object_or_404(ProjectReview.objects.select_related("call"), pk=pk)
-    items = list(
-        ProjectReviewItem.objects.filter(review=review).select_related(
-            "application__organisation", "application__commune", "recorded_by"
-        )
-    )
+    try:
+        review, items = selectors.project_review_get(user=request.user, pk=pk)
+    except ProjectReview.DoesNotExist:
+        raise Http404 from None
     forms = {item.pk: ReviewItemForm(item=item) for item in items}
     if request.method == "POST":
         item = next((i for i in items if str(i.pk) == request.POST.get("item")), None)
@@ -643,6 +641,6 @@ def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "call_figures": figures(summary),
         "year_figures": figures(year),
         "departements": departements,
-        "year_calls": Call.objects.filter(year=call.year).order_by("name"),
+        "year_calls": selectors.calls_of_year(call.year),
     }
     return render(request, "calls/budget_detail.html", context)

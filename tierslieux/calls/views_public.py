@@ -69,7 +69,7 @@ class FundedFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        years = Call.objects.order_by("-year").values_list("year", flat=True).distinct()
+        years = selectors.call_years()
         self.fields["year"].choices = [("", _("All")), *((y, str(y)) for y in years)]
         departements = Departement.objects.filter(region_code=settings.TERRITORY_REGION_CODE)
         self.fields["departement"].choices = [
