@@ -114,6 +114,23 @@ def test_submission_says_what_is_missing():
     assert application.state == S.DRAFT
 
 
+def test_a_blank_answer_clears_the_saved_one():
+    application = ApplicationFactory(complete=False)
+    holder = holder_user(application.organisation)
+    criterion = application.call.criteria.first()
+    services.application_answer_set(
+        application=application, criterion=criterion, text="Ouvert à tous", by=holder
+    )
+    assert application.answers.filter(criterion=criterion).exists()
+    assert (
+        services.application_answer_set(
+            application=application, criterion=criterion, text="  ", by=holder
+        )
+        is None
+    )
+    assert not application.answers.filter(criterion=criterion).exists()
+
+
 def test_an_unbalanced_financing_plan_blocks_submission():
     application = ApplicationFactory(complete=False)
     holder = holder_user(application.organisation)

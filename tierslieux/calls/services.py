@@ -317,11 +317,14 @@ def application_update(*, application: Application, by: Any, **content: Any) -> 
 @transaction.atomic
 def application_answer_set(
     *, application: Application, criterion: CallCriterion, text: str, by: Any
-) -> CriterionAnswer:
-    """The holder's answer to one criterion of the call."""
+) -> CriterionAnswer | None:
+    """The holder's answer to one criterion of the call; a blank text clears the answer."""
     _require_editable_by_holder(application, by)
     if criterion.call_id != application.call_id:
         raise ValidationError(_("This criterion belongs to another call."), code="criterion")
+    if not text.strip():
+        CriterionAnswer.objects.filter(application=application, criterion=criterion).delete()
+        return None
     answer, _created = CriterionAnswer.objects.get_or_create(
         application=application, criterion=criterion, defaults={"text": text}
     )

@@ -265,11 +265,10 @@ def _draft_save(
             title=project.cleaned_data["title"],
             **project.content(),
         )
-        for criterion, text in answers.answers():
-            if text:  # an answer cannot be blank (CriterionAnswer.text)
-                services.application_answer_set(
-                    application=application, criterion=criterion, text=text, by=by
-                )
+        for criterion, text in answers.answers():  # a blank answer clears the saved one
+            services.application_answer_set(
+                application=application, criterion=criterion, text=text, by=by
+            )
         return services.financing_plan_set(
             application=application,
             expenses=expenses.lines(),
