@@ -206,6 +206,8 @@ MESH_DETOUR_FACTOR = float(os.environ.get("MESH_DETOUR_FACTOR", "1.3"))
 MESH_SPEED_KMH = float(os.environ.get("MESH_SPEED_KMH", "60"))
 MESH_OSM_PATH = os.environ.get("MESH_OSM_PATH", "")
 MESH_TARGET_PLACES = int(os.environ.get("MESH_TARGET_PLACES", "300"))
+# Generated evaluation reports are deleted after this many days (a new one is quick to make).
+DASHBOARD_REPORT_KEEP_DAYS = int(os.environ.get("DASHBOARD_REPORT_KEEP_DAYS", "30"))
 # National reference: about 3,500 tiers-lieux for 68 million inhabitants (France Tiers-Lieux).
 NATIONAL_PLACES = int(os.environ.get("NATIONAL_PLACES", "3500"))
 NATIONAL_POPULATION = int(os.environ.get("NATIONAL_POPULATION", "68000000"))

@@ -153,3 +153,23 @@ def test_the_command_refuses_an_unknown_departement(tmp_path):
 
     with pytest.raises(CommandError, match="Unknown département"):
         call_command("dashboard_report", "--departement", "2A", "--out", str(tmp_path))
+
+
+@pytest.mark.django_db
+def test_old_report_files_are_deleted(settings, tmp_path):
+    import datetime
+
+    from tierslieux.core.models import TaskProgress
+    from tierslieux.dashboard import tasks
+
+    settings.MEDIA_ROOT = tmp_path
+    old, recent = (TaskProgress.objects.create(label=tasks.REPORT_LABEL) for _ in range(2))
+    TaskProgress.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    for progress in (old, recent):
+        tasks.report_folder(progress.pk).mkdir(parents=True)
+        (tasks.report_folder(progress.pk) / "rapport.pdf").write_bytes(b"%PDF")
+    assert tasks.report_folders_prune(keep_days=30) == 1
+    assert not tasks.report_folder(old.pk).exists()
+    assert (tasks.report_folder(recent.pk) / "rapport.pdf").exists()

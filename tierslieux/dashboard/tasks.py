@@ -1,9 +1,11 @@
 """Background tasks of the dashboard: the yearly evaluation report (PDF and XLSX)."""
 
+import datetime
+import shutil
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
@@ -29,6 +31,22 @@ def report_folder(progress_id: int) -> Path:
     return Path(settings.MEDIA_ROOT) / "dashboard-reports" / str(int(progress_id))
 
 
+def report_folders_prune(*, keep_days: int | None = None) -> int:
+    """Delete the files of reports generated more than ``keep_days`` ago; how many folders."""
+    from tierslieux.core.models import TaskProgress
+
+    days = settings.DASHBOARD_REPORT_KEEP_DAYS if keep_days is None else keep_days
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    old = TaskProgress.objects.filter(label=REPORT_LABEL, created_at__lt=cutoff)
+    removed = 0
+    for pk in old.values_list("pk", flat=True):
+        folder = report_folder(pk)
+        if folder.exists():
+            shutil.rmtree(folder)
+            removed += 1
+    return removed
+
+
 @task()
 def report_generate(
     *,
@@ -40,6 +58,7 @@ def report_generate(
     language: str = "fr",
 ) -> None:
     """The yearly evaluation report as PDF and XLSX, written under ``report_folder``."""
+    report_folders_prune()
     with tracked(progress_id) as (report, outcome), translation.override(language):
 
         def say(fraction: float, message: str = "") -> None:
