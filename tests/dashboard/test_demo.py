@@ -8,9 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
+from tests.accounts.factories import UserFactory
 from tests.calls.factories import CallFactory
 from tests.places.factories import PlaceFactory, commune
 from tierslieux.accounts.models import Organisation, User
+from tierslieux.agreements import selectors as agreement_selectors
 from tierslieux.agreements.models import (
     Agreement,
     JournalEntry,
@@ -21,7 +23,7 @@ from tierslieux.agreements.models import (
     TrancheState,
 )
 from tierslieux.calls import rules
-from tierslieux.calls.models import Application, Call, CallKind, Decision
+from tierslieux.calls.models import Application, Assessment, Call, CallKind, Decision, Opinion
 from tierslieux.calls.workflow import ApplicationState
 from tierslieux.dashboard import demo
 from tierslieux.dashboard.models import OtherGrant
@@ -68,6 +70,21 @@ def fingerprint() -> dict:
             )
         ),
         "responses": SurveyResponse.objects.filter(survey__is_demo=True).count(),
+        "current": sorted(
+            demo_apps.filter(call__name__endswith="(DÉMO)").values_list(
+                "title", "state", "commune_id", "created_at", "submitted_at", "proposed_cents"
+            )
+        ),
+        "opinions": sorted(
+            Opinion.objects.filter(application__in=demo_apps).values_list(
+                "application__title", "due_on", "verdict"
+            )
+        ),
+        "assessments": sorted(
+            Assessment.objects.filter(application__in=demo_apps).values_list(
+                "application__title", "criterion__code", "score"
+            )
+        ),
         "grants": OtherGrant.objects.filter(is_demo=True).aggregate(s=Sum("committed_cents"))["s"],
     }
 
@@ -82,12 +99,14 @@ def test_generated_records_obey_the_rules_and_are_labelled(real_records):
     assert set(Call.objects.filter(is_demo=False)) == {real_call}
     demo_calls = Call.objects.filter(is_demo=True)
     assert demo_calls.count() == summary.calls >= 3
+    # (and the open call of the current year, as ``ensure_demo_call`` names it)
     assert set(demo_calls.filter(kind=CallKind.CREATION).values_list("year", flat=True)) == {
         2019,
         2020,
         2021,
+        TODAY.year,
     }
-    assert all(c.name.endswith(demo.DEMO_SUFFIX) for c in demo_calls)
+    assert all(c.name.lower().endswith(demo.DEMO_SUFFIX) for c in demo_calls)
     # Applications went through the workflow: decided ones have their decision and logs.
     apps = Application.objects.filter(call__is_demo=True)
     assert apps.count() == summary.applications >= 15
@@ -208,3 +227,94 @@ def test_command_is_idempotent_and_deletes_on_request(real_records):
     assert not demo.demo_records_exist()
     assert not Call.objects.filter(is_demo=True).exists()
     assert list(Call.objects.values_list("name", flat=True)) == ["AMI réel"]
+
+
+CURRENT_STATES = {
+    ApplicationState.DRAFT: 2,
+    ApplicationState.SUBMITTED: 2,
+    ApplicationState.UNDER_INSTRUCTION: 2,
+    ApplicationState.CHANGES_REQUESTED: 1,
+    ApplicationState.PROPOSED: 1,
+    ApplicationState.ACCEPTED: 2,
+}
+
+
+def test_current_year_slice_is_work_in_progress_on_the_open_demo_call(real_records):
+    """No open demo call: the generator makes one as ``ensure_demo_call`` would, and puts on
+    it applications at every step of the workflow, dated between its opening and today."""
+    summary = demo.demo_records_generate(seed=5, from_year=2022, to_year=2022, today=TODAY)
+
+    call = Call.objects.get(is_demo=True, year=TODAY.year)
+    assert call.name == f"AMI Création de tiers-lieux {TODAY.year} (DÉMO)"
+    assert call.kind == CallKind.CREATION
+    assert call.opens_on == TODAY - datetime.timedelta(days=7)
+    assert call.closes_on == TODAY + datetime.timedelta(days=90)
+    assert call.budget_cents == 1_500_000_00
+    apps = Application.objects.filter(call=call)
+    states = dict.fromkeys(CURRENT_STATES, 0)
+    for state in apps.values_list("state", flat=True):
+        states[state] += 1
+    assert states == CURRENT_STATES
+    assert summary.current_call == call.name
+    assert dict(summary.current_states) == CURRENT_STATES
+    assert "current year: " + call.name in "\n".join(summary.lines())
+    for application in apps.select_related("organisation", "created_by"):
+        assert application.title.endswith(demo.DEMO_SUFFIX)
+        assert application.organisation.name.endswith(demo.DEMO_SUFFIX)
+        assert application.created_by.username.startswith(demo.DEMO_USER_PREFIX)
+        assert call.opens_on <= application.created_at.date() <= TODAY
+        if application.state != ApplicationState.DRAFT:
+            assert call.opens_on <= application.submitted_at.date() <= TODAY
+            # A creation project in a white zone, as checked at submission.
+            assert application.minutes_to_nearest_place > 20
+        for log in application.logs.all():
+            assert call.opens_on <= log.at.date() <= TODAY
+    # Under instruction: a few assessments, an opinion asked of the network, one overdue.
+    instructing = apps.filter(state=ApplicationState.UNDER_INSTRUCTION)
+    assert all(a.assessments.exists() for a in instructing)
+    opinions = Opinion.objects.filter(application__in=instructing)
+    assert opinions.count() == 2
+    assert opinions.overdue(on=TODAY).count() == 1
+    # Accepted by the committee within the envelope, and no convention yet.
+    accepted = apps.filter(state=ApplicationState.ACCEPTED)
+    decisions = Decision.objects.filter(application__in=accepted, accepted=True)
+    assert decisions.count() == 2
+    assert 0 < sum(d.granted_cents for d in decisions) <= call.budget_cents
+    assert all(call.opens_on <= d.committee_on <= TODAY for d in decisions)
+    assert not Agreement.objects.filter(application__call=call).exists()
+    instructor = User.objects.get(username="demo-instructrice")
+    awaiting = agreement_selectors.applications_awaiting_agreement(user=instructor)
+    assert set(awaiting.filter(call=call)) == set(accepted)
+
+
+def test_current_year_slice_reuses_the_call_of_ensure_demo_call():
+    """As in ``make setup``: ``ensure_demo_call`` then ``demo_records``; the slice goes on
+    that call; --delete removes it too; --reset makes it again with its applications."""
+    UserFactory(superuser=True)
+    call_command("ensure_demo_call", stdout=io.StringIO())
+    ensured = Call.objects.get()
+    out = io.StringIO()
+    call_command("demo_records", "--from-year", "2025", "--to-year", "2025", stdout=out)
+
+    assert "current year: " + ensured.name + " (existing call)" in out.getvalue()
+    assert Call.objects.filter(is_demo=True, year=ensured.year).get() == ensured
+    states = dict.fromkeys(CURRENT_STATES, 0)
+    for state in ensured.applications.values_list("state", flat=True):
+        states[state] += 1
+    assert states == CURRENT_STATES
+    first = fingerprint()
+
+    call_command("demo_records", "--delete", stdout=io.StringIO())
+    assert not Call.objects.exists()
+
+    out = io.StringIO()
+    call_command("demo_records", "--reset", "--from-year", "2025", "--to-year", "2025", stdout=out)
+    assert "(call created)" in out.getvalue()
+    again = Call.objects.get(is_demo=True, name=ensured.name)
+    assert (again.opens_on, again.closes_on, again.budget_cents) == (
+        ensured.opens_on,
+        ensured.closes_on,
+        ensured.budget_cents,
+    )
+    # The same records, whether the call was made by ensure_demo_call or by the generator.
+    assert fingerprint() == first

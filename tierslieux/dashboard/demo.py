@@ -5,7 +5,10 @@ their instruction, decisions, conventions with their three meetings and payment 
 places the funded projects open and the few that close, the yearly surveys of places, the yearly
 support to the regional network, the accompaniment journal and premises lent by communes) over
 the real territory and the real places, so that the dashboard shows meaningful figures after
-``make run``. Every figure of the dashboard is then recomputed from these records.
+``make run``. Every figure of the dashboard is then recomputed from these records. Then, so that
+the instruction pages have work in progress, about ten applications of the current year on the
+open demo call of the year (``ensure_demo_call``'s, or one made the same way), at every step of
+the workflow up to two accepted ones still without their convention (``CURRENT_YEAR_STATES``).
 
 How the records obey the product's rules: calls, applications, decisions, agreements, meetings
 and payments are made by the same services as the pages (``calls.services``,
@@ -67,6 +70,7 @@ from tierslieux.agreements.models import (
 from tierslieux.agreements.workflow import AgreementState
 from tierslieux.calls import rules as call_rules
 from tierslieux.calls import services as calls
+from tierslieux.calls.management.commands import ensure_demo_call
 from tierslieux.calls.models import (
     Application,
     Call,
@@ -114,6 +118,28 @@ CHANGES_REQUESTED_SHARE = 0.12
 WITHDRAWN_SHARE = 0.05
 NETWORK_GRANT_EUROS = (95_000, 150_000)
 
+# The current year's slice: work in progress on the open demo call of the year (the one
+# ``ensure_demo_call`` makes, or one made the same way): one application per entry, in order.
+CURRENT_YEAR_STATES = (
+    ApplicationState.DRAFT,
+    ApplicationState.DRAFT,
+    ApplicationState.SUBMITTED,
+    ApplicationState.SUBMITTED,
+    ApplicationState.UNDER_INSTRUCTION,
+    ApplicationState.UNDER_INSTRUCTION,
+    ApplicationState.CHANGES_REQUESTED,
+    ApplicationState.PROPOSED,
+    ApplicationState.ACCEPTED,
+    ApplicationState.ACCEPTED,
+)
+# When there is none, it is made as ``ensure_demo_call`` makes it (same name, window, envelope
+# and description).
+CURRENT_CALL_NAME = ensure_demo_call.DEMO_NAME
+CURRENT_CALL_OPENED_DAYS_AGO = ensure_demo_call.OPENED_DAYS_AGO
+CURRENT_CALL_CLOSES_IN_DAYS = ensure_demo_call.CLOSES_IN_DAYS
+CURRENT_CALL_BUDGET_CENTS = ensure_demo_call.BUDGET_CENTS
+CURRENT_CALL_DESCRIPTION = ensure_demo_call.DESCRIPTION
+
 
 # --- summary ---------------------------------------------------------------------------------
 
@@ -145,6 +171,9 @@ class DemoSummary:
     premises_agreements: int = 0
     years: tuple[int, int] = (0, 0)
     today: datetime.date | None = None
+    current_call: str = ""
+    current_call_reused: bool = False
+    current_states: Counter = field(default_factory=Counter)
 
     def lines(self) -> list[str]:
         """The summary as lines for the command's output."""
@@ -164,6 +193,19 @@ class DemoSummary:
             f"  surveys {self.surveys}: invitations {self.invitations}, answers {self.responses}",
             f"  journal entries {self.journal_entries}; premises agreements "
             f"{self.premises_agreements}",
+            *self._current_lines(),
+        ]
+
+    def _current_lines(self) -> list[str]:
+        if not self.current_call:
+            return []
+        states = ", ".join(f"{k} {v}" for k, v in sorted(self.current_states.items()))
+        how = "existing call" if self.current_call_reused else "call created"
+        awaiting = self.current_states[ApplicationState.ACCEPTED]
+        return [
+            f"  current year: {self.current_call} ({how}); applications "
+            f"{sum(self.current_states.values())} ({states}); "
+            f"{awaiting} accepted awaiting their convention"
         ]
 
 
@@ -501,6 +543,7 @@ class _Project:
 
 class _Generator:
     def __init__(self, *, seed: int, from_year: int, to_year: int, today: datetime.date):
+        self.seed = seed
         self.rng = random.Random(seed)
         self.from_year = from_year
         self.to_year = to_year
@@ -652,24 +695,20 @@ class _Generator:
         )
         return expenses, resources, region
 
-    def application(
+    def _draft(
         self,
         call: Call,
         *,
         commune: _Commune,
         title: str,
         holder: User,
-        organisation: Organisation,
-        accept: bool,
-        committee_on: datetime.date,
         place: Place | None = None,
         premises_authority: str = "",
-    ) -> Application | None:
+        complete: bool = True,
+    ) -> Application:
+        """A draft on the clock's day: its content, answers to the criteria and financing
+        plan (only the first answers and no plan when not ``complete``)."""
         rng = self.rng
-        started = _plus(call.opens_on, rng.randrange(0, 40))
-        if started > self.today:
-            return None
-        self.clock.set(started)
         application = calls.application_create(
             call=call,
             title=title + DEMO_SUFFIX,
@@ -703,17 +742,48 @@ class _Generator:
             timeline="Ouverture prévue dans l'année suivant la décision.",
             staff_fte=Decimal(rng.choice(("0.5", "0.8", "1.0", "1.5", "2.0"))),
         )
-        for criterion in call.criteria.all():
+        criteria = list(call.criteria.all())
+        for criterion in criteria if complete else criteria[:2]:
             calls.application_answer_set(
                 application=application,
                 criterion=criterion,
                 text=f"Réponse du porteur (démo) au critère « {criterion.name} ».",
                 by=holder,
             )
+        if not complete:
+            return application
         profile = call_rules.profile_for_density_level(commune.density_level)
         expenses, resources, _region = self._plan(profile, call)
         calls.financing_plan_set(
             application=application, expenses=expenses, resources=resources, by=holder
+        )
+        return application
+
+    def application(
+        self,
+        call: Call,
+        *,
+        commune: _Commune,
+        title: str,
+        holder: User,
+        organisation: Organisation,
+        accept: bool,
+        committee_on: datetime.date,
+        place: Place | None = None,
+        premises_authority: str = "",
+    ) -> Application | None:
+        rng = self.rng
+        started = _plus(call.opens_on, rng.randrange(0, 40))
+        if started > self.today:
+            return None
+        self.clock.set(started)
+        application = self._draft(
+            call,
+            commune=commune,
+            title=title,
+            holder=holder,
+            place=place,
+            premises_authority=premises_authority,
         )
         submitted = min(_plus(started, rng.randrange(10, 45)), call.closes_on)
         if submitted > self.today:
@@ -1232,6 +1302,175 @@ class _Generator:
         self.taken_names.add(name)
         return name
 
+    # --- the current year: work in progress on the open demo call ---
+
+    def current_call(self) -> Call:
+        """The open demo creation call of the current year (``ensure_demo_call``'s, as
+        ``make setup`` makes it), or a new one made the same way."""
+        year = self.today.year
+        call = (
+            Call.objects.filter(
+                is_demo=True,
+                kind=CallKind.CREATION,
+                year=year,
+                opens_on__lte=self.today,
+                closes_on__gte=self.today,
+            )
+            .order_by("pk")
+            .first()
+        )
+        opens_on = _plus(self.today, -CURRENT_CALL_OPENED_DAYS_AGO)
+        self.clock.set(opens_on)  # in both cases, so that the times that follow are the same
+        if call is not None:
+            self.summary.current_call_reused = True
+            return call
+        call = calls.call_create(
+            name=CURRENT_CALL_NAME.format(year=year),
+            kind=CallKind.CREATION,
+            year=year,
+            opens_on=opens_on,
+            closes_on=_plus(self.today, CURRENT_CALL_CLOSES_IN_DAYS),
+            budget_cents=CURRENT_CALL_BUDGET_CENTS,
+            description=CURRENT_CALL_DESCRIPTION,
+            is_demo=True,
+            by=self.instructor,
+        )
+        self.summary.calls += 1
+        return call
+
+    def current_year(self, communes: list[_Commune]) -> None:
+        """About ten applications of this year on the open demo call, at every step of the
+        workflow (``CURRENT_YEAR_STATES``), dated between the call's opening and today: the
+        instruction pages have work, and the two accepted ones await their convention."""
+        rng = self.rng
+        call = self.current_call()
+        self.summary.current_call = call.name
+        start = max(call.opens_on, _day(self.today.year, 1, 1))
+        span = max((self.today - start).days, 0)
+
+        def on(fraction: float) -> datetime.date:
+            """The day at ``fraction`` of the way from the call's opening to today."""
+            return _plus(start, round(span * fraction))
+
+        pool = self._free_white_zones(communes, float(call.carence_minutes))
+        chosen: list[_Commune] = []
+        while len(chosen) < len(CURRENT_YEAR_STATES) and pool:
+            chosen.append(pool.pop(rng.randrange(len(pool))))
+        criteria = list(call.criteria.all())
+        overdue_at = CURRENT_YEAR_STATES.index(ApplicationState.UNDER_INSTRUCTION)
+        for n, (commune, target) in enumerate(zip(chosen, CURRENT_YEAR_STATES, strict=False)):
+            name = self._project_name(commune)
+            holder, _organisation = self.holder(name, commune)
+            # Drafts were begun lately; the others in the first days of the call.
+            self.clock.set(on(0.6 if target == ApplicationState.DRAFT else 0.05 * (n % 3)))
+            application = self._draft(
+                call,
+                commune=commune,
+                title=name,
+                holder=holder,
+                complete=n != 0,  # the first draft is only begun (two answers, no plan)
+            )
+            if target != ApplicationState.DRAFT:
+                self._current_progress(
+                    application,
+                    target,
+                    holder=holder,
+                    criteria=criteria,
+                    on=on,
+                    overdue=n == overdue_at,
+                )
+            application.refresh_from_db()
+            self._count(application)
+            self.summary.current_states[application.state] += 1
+
+    def _current_progress(
+        self,
+        application: Application,
+        target: str,
+        *,
+        holder: User,
+        criteria: list,
+        on: Any,
+        overdue: bool,
+    ) -> None:
+        """Move a complete draft of the current call along the workflow up to ``target``."""
+        rng = self.rng
+        self.clock.set(on(0.2))
+        application = calls.application_submit(application=application, by=holder)
+        if target == ApplicationState.SUBMITTED:
+            return
+        self.clock.set(on(0.35))
+        application = calls.application_transition(
+            application=application, to=ApplicationState.UNDER_INSTRUCTION, by=self.instructor
+        )
+        if target == ApplicationState.CHANGES_REQUESTED:
+            self.clock.set(on(0.5))
+            calls.application_transition(
+                application=application,
+                to=ApplicationState.CHANGES_REQUESTED,
+                by=self.instructor,
+                reason="Merci de préciser les cofinancements et la gouvernance (démo).",
+            )
+            return
+        # The regional network's opinion: overdue for one application under instruction, not
+        # due yet for the other, given (favourable) before the proposal for the others.
+        self.clock.set(on(0.4))
+        if target == ApplicationState.UNDER_INSTRUCTION:
+            due_on = _plus(self.today, -1 if overdue else 14)
+        else:
+            due_on = on(0.8)
+        opinion = calls.opinion_request(
+            application=application,
+            organisation=self.network,
+            partner_kind=PartnerKind.NETWORK,
+            due_on=due_on,
+            by=self.instructor,
+            question="Avis du réseau régional sur le projet (démo).",
+        )
+        # The instructor's assessments: two criteria so far, all of them once proposed.
+        self.clock.set(on(0.5))
+        for criterion in criteria if target != ApplicationState.UNDER_INSTRUCTION else criteria[:2]:
+            calls.assessment_save(
+                application=application,
+                criterion=criterion,
+                score=rng.randint(max(0, criterion.scale_max - 2), criterion.scale_max),
+                comment="Appréciation de l'instructrice (démo).",
+                version=0,
+                by=self.instructor,
+            )
+        if target == ApplicationState.UNDER_INSTRUCTION:
+            return
+        self.clock.set(on(0.7))
+        calls.opinion_give(
+            opinion=opinion,
+            verdict=OpinionVerdict.FAVOURABLE,
+            text="Avis du réseau régional (démo).",
+            by=self.network_user,
+        )
+        self.clock.set(on(0.85))
+        application = calls.application_amount_set(
+            application=application, by=self.instructor, profile=None
+        )
+        application = calls.application_transition(
+            application=application, to=ApplicationState.PROPOSED, by=self.instructor
+        )
+        if target == ApplicationState.PROPOSED:
+            return
+        committee_on = on(0.95)
+        self.clock.set(committee_on)
+        year = application.call.year
+        self.references[(year, "C")] += 1
+        reference = f"{DEMO_REFERENCE_PREFIX}-CP-{year}-C{self.references[(year, 'C')]:03d}"
+        # Within the envelope; on a reused call with too small an envelope, it stays proposed.
+        with contextlib.suppress(calls.BudgetExceeded):
+            calls.application_decide(
+                application=application,
+                accepted=True,
+                committee_on=committee_on,
+                reference=reference,
+                by=self.instructor,
+            )
+
     # --- beyond the calls ---
 
     def network_grants(self) -> None:
@@ -1486,6 +1725,9 @@ class _Generator:
             self.premises()
             self.journal(communes)
             self.surveys()
+            # Drawn from a random stream of its own: the records above do not change with it.
+            self.rng = random.Random(f"{self.seed}-current-year")
+            self.current_year(communes)
         self.summary.meetings_pending_overdue = Milestone.objects.filter(
             agreement__application__call__is_demo=True,
             agreement__state=AgreementState.SIGNED,

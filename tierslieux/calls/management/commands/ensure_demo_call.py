@@ -7,6 +7,10 @@ from tierslieux.calls.models import Call
 from tierslieux.calls.services import call_create
 
 DEMO_NAME = "AMI Création de tiers-lieux {year} (DÉMO)"
+OPENED_DAYS_AGO = 7
+CLOSES_IN_DAYS = 90
+BUDGET_CENTS = 1_500_000_00
+DESCRIPTION = "Appel de démonstration, créé pour essayer le produit."
 
 
 class Command(BaseCommand):
@@ -28,10 +32,10 @@ class Command(BaseCommand):
             name=DEMO_NAME.format(year=today.year),
             kind="creation",
             year=today.year,
-            opens_on=today - datetime.timedelta(days=7),
-            closes_on=today + datetime.timedelta(days=90),
-            budget_cents=1_500_000_00,
-            description="Appel de démonstration, créé pour essayer le produit.",
+            opens_on=today - datetime.timedelta(days=OPENED_DAYS_AGO),
+            closes_on=today + datetime.timedelta(days=CLOSES_IN_DAYS),
+            budget_cents=BUDGET_CENTS,
+            description=DESCRIPTION,
             is_demo=True,
             by=admin,
         )

@@ -1,4 +1,5 @@
-"""``manage.py demo_records``: ten years of demo records so that the dashboard means something.
+"""``manage.py demo_records``: ten years of demo records so that the dashboard means something,
+and the current year's work in progress on the open demo call.
 
 See ``tierslieux/dashboard/demo.py`` and ``docs/demo-data.md``.
 """
@@ -16,7 +17,9 @@ class Command(BaseCommand):
     help = (
         "Generate realistic DEMO records over the real territory and places (calls, "
         "applications, decisions, conventions, meetings, payments, demo places, surveys, "
-        "support to the regional network), labelled as demo everywhere. Does nothing if they "
+        "support to the regional network), labelled as demo everywhere, then about ten "
+        "applications in progress on the open demo call of the current year (the call of "
+        "ensure_demo_call, made again if missing). Does nothing if they "
         "exist, unless --reset (delete the demo records, then generate) or --delete (only "
         "delete them). Real records are never touched."
     )
