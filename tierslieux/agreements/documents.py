@@ -37,6 +37,7 @@ from tierslieux.agreements.models import (
     PaymentTranche,
 )
 from tierslieux.agreements.workflow import AgreementState
+from tierslieux.calls.rules import format_euros
 from tierslieux.calls.scdl import grantor
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "document_templates"
@@ -135,13 +136,6 @@ def format_date(day: datetime.date | None) -> str:
 
 def _group(integer: int) -> str:
     return f"{integer:,}".replace(",", NNBSP)
-
-
-def format_euros(cents: int) -> str:
-    """``6000000`` -> ``"60 000,00 €"`` (narrow no-break space between thousands)."""
-    sign = "-" if cents < 0 else ""
-    euros, rest = divmod(abs(int(cents)), 100)
-    return f"{sign}{_group(euros)},{rest:02d}{NBSP}€"
 
 
 def format_number(value: Decimal | int | None) -> str:

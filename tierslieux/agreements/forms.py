@@ -26,7 +26,7 @@ from tierslieux.agreements.models import (
 )
 from tierslieux.agreements.workflow import AgreementState
 from tierslieux.calls.models import Application, Call
-from tierslieux.calls.rules import euros_to_cents
+from tierslieux.calls.rules import cents_to_euros, euros_to_cents
 from tierslieux.calls.selectors import application_visible_qs
 from tierslieux.calls.workflow import ApplicationState
 from tierslieux.places.models import Place
@@ -49,8 +49,7 @@ def cents(value: Decimal | None) -> int:
     return 0 if value is None else euros_to_cents(value)
 
 
-def euros(cents_value: int | None) -> Decimal | None:
-    return None if cents_value is None else Decimal(cents_value) / 100
+euros = cents_to_euros
 
 
 def _normalise_number(raw: str) -> str:

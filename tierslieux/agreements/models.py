@@ -219,6 +219,10 @@ class Milestone(BaseModel):
     def __str__(self) -> str:
         return f"{self.agreement} — {self.get_kind_display()}"
 
+    def is_overdue_on(self, on) -> bool:
+        """Planned before ``on`` and still not held."""
+        return self.held_on is None and self.planned_on < on
+
 
 class IndicatorValue(BaseModel):
     """The value of an indicator observed at a meeting."""

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tierslieux.agreements import rules
 from tierslieux.agreements.models import (
@@ -31,11 +32,12 @@ from tierslieux.agreements.models import (
     ProjectStage,
     TrancheState,
 )
-from tierslieux.agreements.workflow import AgreementState
+from tierslieux.agreements.workflow import FINAL_STATES, AgreementState
 from tierslieux.calls.models import Application
 from tierslieux.calls.workflow import ApplicationState
 from tierslieux.core.permissions import has_role, user_can, user_roles
 from tierslieux.core.roles import Role
+from tierslieux.territory.models import Departement
 
 REMINDER_WINDOW_DAYS = 30
 
@@ -292,7 +294,7 @@ def reminders_for(
     return Reminders(
         on=on,
         upcoming=tuple(m for m in not_held if on <= m.planned_on <= horizon),
-        overdue=tuple(m for m in not_held if m.planned_on < on),
+        overdue=tuple(m for m in not_held if m.is_overdue_on(on)),
         reports_due=tuple(
             m
             for m in milestones
@@ -450,3 +452,57 @@ def pipeline(*, user: Any, departement: str | None = None) -> Pipeline:
     for row in rows:
         by_stage[row.stage] += row.count
     return Pipeline(rows=rows, by_stage=by_stage, projects=tuple(projects))
+
+
+def milestone_actions(*, user: Any, agreement: Agreement, on: datetime.date) -> list[Milestone]:
+    """The agreement's meetings in order, each with what ``user`` may do with it on ``on``:
+
+    ``can_record`` (a signed agreement, the meeting not approved, the previous ones approved —
+    the order ``services.milestone_record`` enforces), ``can_reschedule`` (not held, agreement
+    still open) and ``overdue`` (signed, planned before ``on``, not held).
+    """
+    can_manage = user_can(user, "agreements.agreement_manage", agreement)
+    milestones = sorted(
+        milestone_list(user=user, agreement=agreement), key=lambda m: MILESTONE_ORDER.index(m.kind)
+    )
+    approved = {m.kind for m in milestones if m.decision == MilestoneDecision.APPROVED}
+    signed = agreement.state == AgreementState.SIGNED
+    for index, milestone in enumerate(milestones):
+        previous_ok = all(k in approved for k in MILESTONE_ORDER[:index])
+        milestone.can_record = (
+            can_manage
+            and signed
+            and milestone.decision != MilestoneDecision.APPROVED
+            and previous_ok
+        )
+        milestone.can_reschedule = (
+            can_manage and milestone.held_on is None and agreement.state not in FINAL_STATES
+        )
+        milestone.overdue = signed and milestone.is_overdue_on(on)
+    return milestones
+
+
+@dataclass(frozen=True)
+class PipelineMatrixRow:
+    """One département of the pipeline: its projects by stage, in ``ProjectStage`` order."""
+
+    label: str
+    counts: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+def pipeline_matrix(pipeline: Pipeline) -> list[PipelineMatrixRow]:
+    """The pipeline by département and stage (projects of unknown territory last)."""
+    codes = sorted({row.departement for row in pipeline.rows}, key=lambda c: (c == "", c))
+    names = Departement.objects.in_bulk([c for c in codes if c])
+    counts = {(row.departement, row.stage): row.count for row in pipeline.rows}
+    return [
+        PipelineMatrixRow(
+            label=str(names[code]) if code in names else str(_("Territory unknown")),
+            counts=tuple(counts.get((code, stage), 0) for stage in ProjectStage.values),
+        )
+        for code in codes
+    ]

@@ -47,7 +47,7 @@ from tierslieux.agreements.models import (
     TrancheState,
 )
 from tierslieux.agreements.rules import TrancheSpec
-from tierslieux.agreements.workflow import FINAL_STATES, TRANSITIONS, AgreementState
+from tierslieux.agreements.workflow import TRANSITIONS, AgreementState
 from tierslieux.calls.rules import format_euros
 from tierslieux.core.permissions import permission_required, user_can
 
@@ -282,22 +282,9 @@ def _detail_context(request: HttpRequest, agreement: Agreement, **bound: Any) ->
     today = timezone.localdate()
     can_manage = user_can(user, MANAGE, agreement)
     summary = selectors.payment_summary(agreement)
-    milestones = list(selectors.milestone_list(user=user, agreement=agreement))
-    milestones.sort(key=lambda m: MILESTONE_ORDER.index(m.kind))
-    approved = {m.kind for m in milestones if m.decision == MilestoneDecision.APPROVED}
     signed = agreement.state == AgreementState.SIGNED
-    for index, milestone in enumerate(milestones):
-        previous_ok = all(k in approved for k in MILESTONE_ORDER[:index])
-        milestone.can_record = (
-            can_manage
-            and signed
-            and milestone.decision != MilestoneDecision.APPROVED
-            and previous_ok
-        )
-        milestone.can_reschedule = (
-            can_manage and milestone.held_on is None and agreement.state not in FINAL_STATES
-        )
-        milestone.overdue = signed and milestone.held_on is None and milestone.planned_on < today
+    milestones = selectors.milestone_actions(user=user, agreement=agreement, on=today)
+    for milestone in milestones:
         milestone.reschedule_form = bound.get("reschedule_forms", {}).get(
             milestone.pk
         ) or RescheduleForm(

@@ -22,7 +22,6 @@ from tierslieux.agreements.forms import (
 from tierslieux.agreements.models import PremisesAgreement, ProjectStage
 from tierslieux.calls.rules import format_euros
 from tierslieux.core.permissions import permission_required, user_can
-from tierslieux.territory.models import Departement
 
 REMINDERS_COMMAND = "python manage.py agreements_reminders"
 
@@ -177,17 +176,7 @@ def pipeline_detail(request: HttpRequest) -> HttpResponse:
     departement = form.cleaned_data["departement"] if form.is_bound and form.is_valid() else ""
     result = selectors.pipeline(user=request.user, departement=departement or None)
     stages = list(ProjectStage.choices)
-    codes = sorted({row.departement for row in result.rows}, key=lambda c: (c == "", c))
-    names = Departement.objects.in_bulk([c for c in codes if c])
-    counts = {(row.departement, row.stage): row.count for row in result.rows}
-    matrix = [
-        {
-            "label": str(names[code]) if code in names else _("Territory unknown"),
-            "counts": [counts.get((code, stage), 0) for stage, _label in stages],
-            "total": sum(counts.get((code, stage), 0) for stage, _label in stages),
-        }
-        for code in codes
-    ]
+    matrix = selectors.pipeline_matrix(result)
     return render(
         request,
         "agreements/pipeline_detail.html",

@@ -59,8 +59,7 @@ def cents(euros: Decimal | None) -> int | None:
     return None if euros is None else rules.euros_to_cents(euros)
 
 
-def euros(cents_value: int | None) -> Decimal | None:
-    return None if cents_value is None else Decimal(cents_value) / 100
+euros = rules.cents_to_euros
 
 
 class DateInput(forms.DateInput):

@@ -65,6 +65,11 @@ def format_euros(cents: int) -> str:
     return f"{sign}{grouped},{rest:02d}\u00a0€"
 
 
+def cents_to_euros(cents: int | None) -> Decimal | None:
+    """Integer cents to euros (``Decimal``), ``None`` kept."""
+    return None if cents is None else Decimal(cents) / 100
+
+
 def euros_to_cents(euros: Decimal | int | str) -> int:
     """Euros (a ``Decimal``, an integer or a string such as ``"60000.50"``) to integer cents."""
     return int((Decimal(str(euros)) * 100).quantize(Decimal(1)))

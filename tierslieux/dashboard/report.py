@@ -431,7 +431,7 @@ def _map_chart(on: datetime.date, departement: str | None, include_demo: bool) -
     """The coverage map on ``on``: communes coloured by mean travel time, white zones hatched."""
     import numpy as np
 
-    from tierslieux.places.models import Place
+    from tierslieux.places.models import Place, PlaceSource
     from tierslieux.territory.mesh import MeshParams, Sites, mesh_report, places_read
     from tierslieux.territory.mesh_cache import mesh_report_cached
     from tierslieux.territory.models import Commune
@@ -441,7 +441,7 @@ def _map_chart(on: datetime.date, departement: str | None, include_demo: bool) -
     # places when demo data is shown.
     demo_rows = (
         list(
-            Place.objects.filter(source=selectors.DEMO_PLACE_SOURCE, is_published=False)
+            Place.objects.filter(source=PlaceSource.DEMO, is_published=False)
             .open_on(on)
             .order_by("pk")
             .values_list("pk", "lon", "lat")

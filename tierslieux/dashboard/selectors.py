@@ -33,7 +33,6 @@ from tierslieux.dashboard.definitions import DEFINITIONS, Code, Unit
 from tierslieux.dashboard.models import GrantLine, OtherGrant
 from tierslieux.places.models import PlaceSource
 
-DEMO_PLACE_SOURCE = PlaceSource.DEMO
 CENSUS_DATE = datetime.date(2019, 6, 13)
 """Date of the CGET/ANCT census (the source date of the 225 places loaded by default)."""
 DEFAULT_SINCE = 2016
@@ -387,7 +386,7 @@ def _records_load(*, include_demo: bool) -> _Records:
         "lat",
     ):
         pk, dep, level, state, opened, closed, source_date, services, published, source = row[:10]
-        is_demo = source == DEMO_PLACE_SOURCE
+        is_demo = source == PlaceSource.DEMO
         if is_demo and not include_demo:
             continue
         places.append(
@@ -1082,7 +1081,7 @@ def demo_summary() -> DemoSummary | None:
         from tierslieux.surveys.models import SurveyResponse
 
         responses = SurveyResponse.objects.filter(
-            Q(survey__is_demo=True) | Q(place__source=DEMO_PLACE_SOURCE)
+            Q(survey__is_demo=True) | Q(place__source=PlaceSource.DEMO)
         ).count()
     except ImportError:
         responses = 0
@@ -1090,7 +1089,7 @@ def demo_summary() -> DemoSummary | None:
         calls=Call.objects.filter(is_demo=True).count(),
         applications=Application.objects.filter(call__is_demo=True).count(),
         agreements=Agreement.objects.filter(application__call__is_demo=True).count(),
-        places=Place.objects.filter(source=DEMO_PLACE_SOURCE).count(),
+        places=Place.objects.filter(source=PlaceSource.DEMO).count(),
         survey_responses=responses,
         other_grants=OtherGrant.objects.filter(is_demo=True).count(),
     )

@@ -34,7 +34,6 @@ from tierslieux.surveys.models import (
 )
 from tierslieux.surveys.selectors import MANAGE_ACTION, invitation_get_by_token
 
-DEMO_PLACE_SOURCE = PlaceSource.DEMO
 RESPONSE_FIELDS = (
     "users_per_week",
     "jobs_hosted",
@@ -130,8 +129,8 @@ def surveyed_places(survey: Survey, *, on: datetime.date):
     and a real survey never asks them (a demo must never e-mail a real manager)."""
     places = Place.objects.published().open_on(on).filter(state=PlaceState.OPEN)
     if survey.is_demo:
-        return places.filter(source=DEMO_PLACE_SOURCE)
-    return places.exclude(source=DEMO_PLACE_SOURCE)
+        return places.filter(source=PlaceSource.DEMO)
+    return places.exclude(source=PlaceSource.DEMO)
 
 
 # --- surveys -------------------------------------------------------------------------------
