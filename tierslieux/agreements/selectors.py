@@ -166,7 +166,7 @@ def agreement_log_list(*, user: Any, agreement: Agreement) -> QuerySet[Agreement
 def milestone_get(*, user: Any, pk: int) -> Milestone | None:
     """One meeting of an agreement ``user`` may see."""
     return (
-        Milestone.objects.select_related("agreement")
+        Milestone.objects.select_related("agreement", "decided_by")
         .filter(pk=pk, agreement__in=agreement_visible_qs(user=user))
         .first()
     )
