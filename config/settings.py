@@ -186,14 +186,24 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "tierslieux.core.logging.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # The development server's access log, through the same redacting handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Reverse proxies in front of the application (nginx, a load balancer): the client address is
+# then the TRUSTED_PROXY_COUNT-th entry from the right of X-Forwarded-For (core.http.client_ip).
+# 0: the server faces the clients and X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Raster tiles under the public map (e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png). Empty:
 # no tile layer, the map draws only our own outlines (offline, no third-party request).
