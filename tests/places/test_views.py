@@ -200,7 +200,7 @@ def test_import_page_dry_run_then_import(client):
     client.force_login(UserFactory(network=True))
     url = reverse("places:place_import")
     data = {"format": "cget_2019", "dry_run": "on", "publish": "on"}
-    response = client.post(url, {**data, "file": upload("lieux.csv", CSV.encode())})
+    response = client.post(url, {**data, "file": upload("lieux.csv", CSV.encode())}, follow=True)
     assert response.status_code == 200 and not Place.objects.exists()
     assert "rien n'a été écrit" in response.content.decode()
     data.pop("dry_run")
@@ -214,6 +214,7 @@ def test_import_page_lists_bad_rows(client):
     response = client.post(
         reverse("places:place_import"),
         {"format": "cget_2019", "publish": "on", "file": upload("lieux.csv", bad.encode())},
+        follow=True,
     )
     assert response.status_code == 422
     assert "latitude illisible" in response.content.decode()

@@ -1,6 +1,10 @@
 """Writes on the directory: imports, proposals and their review."""
 
+import re
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -71,6 +75,41 @@ class ImportReport:
     def total(self) -> int:
         return self.created + self.updated + self.unchanged
 
+    def as_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data (kept with a background import's progress)."""
+        return {
+            "source": self.source,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "dry_run": self.dry_run,
+            "resolved_by": self.resolved_by,
+            "warnings": [str(w) for w in self.warnings],
+            "duplicates": [str(pair) for pair in self.duplicates],
+        }
+
+
+def import_upload_dir() -> Path:
+    """Where uploaded import files wait for their background import (never served)."""
+    return Path(settings.VAR_DIR) / "private-media" / "imports"
+
+
+def import_upload_path(name: str) -> Path:
+    """The stored file ``name`` (a name ``import_upload_store`` gave; nothing else)."""
+    if not re.fullmatch(r"[0-9a-f]{32}", name):
+        raise ValueError(f"Not an import upload name: {name!r}")
+    return import_upload_dir() / name
+
+
+def import_upload_store(data: bytes) -> str:
+    """Keep an uploaded file for its background import; returns its name."""
+    directory = import_upload_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    name = uuid.uuid4().hex
+    (directory / name).write_bytes(data)
+    return name
+
 
 # A point this close to a commune's generalised outline belongs to it (gaps between outlines).
 OUTLINE_TOLERANCE_KM = 0.5
@@ -133,6 +172,22 @@ def _validation_message(exc: ValidationError) -> str:
     return " ".join(str(m) for m in exc.messages)
 
 
+Progress = Callable[[float, str], None]
+"""Told the fraction done (0..1) and what is being done, as an import goes."""
+
+PROGRESS_EVERY_ROWS = 2_000
+
+# The fields an import sets, validated row by row (the others keep their model defaults).
+VALIDATED_FIELDS = frozenset(
+    (*RECORD_FIELDS, "lon", "lat", "location_precision", "source", "source_id")
+)
+WRITTEN_FIELDS = (*RECORD_FIELDS, "lon", "lat", "location_precision", "commune", "search_text")
+
+
+def _no_progress(fraction: float, message: str) -> None:
+    return None
+
+
 def places_import(
     *,
     source: str,
@@ -141,16 +196,22 @@ def places_import(
     dry_run: bool = False,
     publish: bool = True,
     region_code: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import a file of places, all or nothing; upsert by (source, source id).
 
     Every row is validated (format, values, commune, model rules) before anything is
     written; if one row is bad, ``ImportRejected`` lists every bad row and nothing changes.
     Re-importing the same file changes nothing. Probable duplicates are reported, not merged.
+    The checks run outside any transaction; only the final write (bulk inserts and updates,
+    with one audit entry per place written) holds one. ``dry_run`` checks and reports
+    without writing. ``progress(fraction, message)`` is told how far the import has gone.
     """
     require(by, "places.import")
     if source not in PlaceSource.values:
         raise ValueError(f"Unknown source {source!r}")
+    progress = progress or _no_progress
+    progress(0.0, _("Reading the file"))
     parsed = read_file(source, data, region_code=region_code or settings.TERRITORY_REGION_CODE)
     errors = list(parsed.errors)
     report = ImportReport(
@@ -172,8 +233,15 @@ def places_import(
     communes = {c.code: c for c in Commune.objects.select_related("departement").defer("geometry")}
     former = {old: c.code for c in communes.values() for old in c.former_codes}
     existing = {p.source_id: p for p in Place.objects.filter(source=source)}
-    pending: list[tuple[PlaceRecord, Place, bool]] = []
-    for record in parsed.records:
+    exclude = [f.name for f in Place._meta.fields if f.name not in VALIDATED_FIELDS]
+    pending: list[tuple[PlaceRecord, Place, dict[str, Any] | None]] = []
+    total = len(parsed.records)
+    for index, record in enumerate(parsed.records):
+        if index % PROGRESS_EVERY_ROWS == 0:
+            progress(
+                0.05 + 0.65 * index / total,
+                _("Checking row %(done)s of %(total)s") % {"done": index, "total": total},
+            )
         try:
             commune, how = _resolve_commune(record, communes, former)
         except ValueError as exc:
@@ -182,55 +250,131 @@ def places_import(
         report.resolved_by[how] = report.resolved_by.get(how, 0) + 1
         values = _record_values(record, commune)
         place = existing.get(record.source_id)
-        is_new = place is None
-        if is_new:
+        before: dict[str, Any] | None = None
+        if place is None:
             place = Place(source=source, source_id=record.source_id, is_published=publish)
-        changed = is_new or any(getattr(place, k) != v for k, v in values.items())
+        else:
+            before = {k: getattr(place, k) for k in values if getattr(place, k) != values[k]}
         for name, value in values.items():
             setattr(place, name, value)
         try:
-            # Database constraints are checked at save time (one query each per row here).
-            place.full_clean(
-                exclude=["search_text"], validate_unique=False, validate_constraints=False
-            )
+            place.clean_fields(exclude=exclude)
+            _check_dates(place)
         except ValidationError as exc:
             errors.append(RowError(record.line, _validation_message(exc)))
             continue
-        pending.append((record, place, changed))
+        pending.append((record, place, before))
 
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: e.line))
 
-    others = Place.objects.exclude(source=source)
+    progress(0.7, _("Looking for probable duplicates"))
+    others = Place.objects.exclude(source=source).values_list("pk", "name", "lon", "lat")
     report.duplicates = probable_duplicates(
         [
             NamedPoint(_("line %(line)s") % {"line": r.line}, p.name, p.lon, p.lat)
-            for r, p, _c in pending
+            for r, p, _b in pending
         ],
-        [NamedPoint(_("record no. %(pk)s") % {"pk": p.pk}, p.name, p.lon, p.lat) for p in others],
+        [
+            NamedPoint(_("record no. %(pk)s") % {"pk": pk}, n, lon, lat)
+            for pk, n, lon, lat in others
+        ],
     )
+    created = [place for _r, place, before in pending if place.pk is None]
+    updated = [place for _r, place, before in pending if place.pk is not None and before]
+    report.created, report.updated = len(created), len(updated)
+    report.unchanged = len(pending) - len(created) - len(updated)
+    if dry_run:
+        progress(1.0, _("Checked: nothing written (dry run)"))
+        return report
+    progress(0.8, _("Writing %(count)s places") % {"count": len(created) + len(updated)})
     try:
-        with transaction.atomic():
-            for _record, place, changed in pending:
-                if place.pk is None:
-                    report.created += 1
-                elif changed:
-                    report.updated += 1
-                else:
-                    report.unchanged += 1
-                    continue
-                place.save()
-            if dry_run:
-                transaction.set_rollback(True)
+        _places_write(created, updated, {id(p): b for _r, p, b in pending if b}, by=by)
     except IntegrityError:
         # A database rule refused a row: find which, with the slow per-row checks.
         raise ImportRejected(_constraint_errors(pending)) from None
+    progress(1.0, _("Imported"))
     return report
 
 
-def _constraint_errors(pending: list[tuple[PlaceRecord, Place, bool]]) -> list[RowError]:
+def _check_dates(place: Place) -> None:
+    """The database's date rule, checked before writing so the row can be named."""
+    if place.opened_on and place.closed_on and place.closed_on < place.opened_on:
+        raise ValidationError({"closed_on": _("The closing date is before the opening date.")})
+
+
+IMPORT_BATCH_SIZE = 500
+
+
+@transaction.atomic
+def _places_write(
+    created: list[Place], updated: list[Place], before: dict[int, dict[str, Any]], *, by: Any
+) -> None:
+    """Insert and update in batches, with one audit entry per place (the audit log's format:
+    each changed field as [old, new] text)."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    now = timezone.now()
+    for place in [*created, *updated]:
+        place.search_text = place.build_search_text()
+    for place in updated:
+        place.updated_at = now
+    Place.objects.bulk_create(created, batch_size=IMPORT_BATCH_SIZE)
+    Place.objects.bulk_update(
+        updated, [*WRITTEN_FIELDS, "updated_at"], batch_size=IMPORT_BATCH_SIZE
+    )
+    if created and created[0].pk is None:  # a backend that does not return the new ids
+        ids = dict(
+            Place.objects.filter(
+                source=created[0].source, source_id__in=[p.source_id for p in created]
+            ).values_list("source_id", "pk")
+        )
+        for place in created:
+            place.pk = ids[place.source_id]
+    content_type = ContentType.objects.get_for_model(Place)
+    actor = by if getattr(by, "is_authenticated", False) else None
+    entries = [
+        LogEntry(
+            content_type=content_type,
+            object_pk=str(place.pk),
+            object_id=place.pk,
+            object_repr=str(place)[:200],
+            action=LogEntry.Action.CREATE,
+            changes={name: ["None", _audit_text(getattr(place, name))] for name in RECORD_FIELDS},
+            actor=actor,
+            timestamp=now,
+        )
+        for place in created
+    ]
+    entries += [
+        LogEntry(
+            content_type=content_type,
+            object_pk=str(place.pk),
+            object_id=place.pk,
+            object_repr=str(place)[:200],
+            action=LogEntry.Action.UPDATE,
+            changes={
+                name: [_audit_text(old), _audit_text(getattr(place, name))]
+                for name, old in before[id(place)].items()
+            },
+            actor=actor,
+            timestamp=now,
+        )
+        for place in updated
+    ]
+    LogEntry.objects.bulk_create(entries, batch_size=IMPORT_BATCH_SIZE)
+
+
+def _audit_text(value: Any) -> str:
+    if isinstance(value, Commune):
+        return value.code
+    return "None" if value is None else str(value)
+
+
+def _constraint_errors(pending: list[tuple[PlaceRecord, Place, Any]]) -> list[RowError]:
     errors = []
-    for record, place, _changed in pending:
+    for record, place, _before in pending:
         try:
             place.validate_constraints()
         except ValidationError as exc:

@@ -11,6 +11,8 @@ urlpatterns = [
     path("propositions/", views.proposal_list, name="proposal_list"),
     path("propositions/<int:pk>/", views.proposal_review, name="proposal_review"),
     path("import/", views.place_import, name="place_import"),
+    path("import/<int:pk>/", views.place_import_result, name="place_import_result"),
+    path("import/<int:pk>/", views.place_import_result, name="place_import_result"),
     path("", include("tierslieux.places.urls_map")),
     path("", include("tierslieux.places.urls_opendata")),
 ]

@@ -2,15 +2,20 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from tierslieux.core.permissions import permission_required, user_can
-from tierslieux.places import selectors, services
+from tierslieux.core.models import TaskProgress
+from tierslieux.core.permissions import permission_required
+from tierslieux.core.selectors import task_progress_get
+from tierslieux.core.tasks import task_enqueue
+from tierslieux.places import selectors, services, tasks
 from tierslieux.places.forms import (
     PlaceFilterForm,
     PlaceImportForm,
@@ -131,25 +136,44 @@ def proposal_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("places.import")
 def place_import(request: HttpRequest) -> HttpResponse:
+    """Upload a file to import: it is checked and imported by a background task, which the
+    page follows (``?task=<id>``) until it shows the report or every bad row."""
     form = PlaceImportForm(request.POST or None, request.FILES or None)
-    report = errors = None
     if request.method == "POST" and form.is_valid():
-        if not user_can(request.user, "places.import"):
-            raise PermissionDenied
-        try:
-            report = services.places_import(
-                source=form.cleaned_data["format"],
-                data=form.cleaned_data["file"].read(),
-                by=request.user,
-                dry_run=form.cleaned_data["dry_run"],
-                publish=form.cleaned_data["publish"],
-            )
-        except services.ImportRejected as exc:
-            errors = exc.errors
-    status = 422 if errors else 200
-    return render(
-        request,
-        "places/place_import.html",
-        {"form": form, "report": report, "errors": errors},
-        status=status,
-    )
+        upload = form.cleaned_data["file"]
+        progress = task_enqueue(
+            tasks.places_import_run,
+            label=tasks.IMPORT_LABEL,
+            by=request.user,
+            upload=services.import_upload_store(upload.read()),
+            source=form.cleaned_data["format"],
+            user_id=request.user.pk,
+            dry_run=form.cleaned_data["dry_run"],
+            publish=form.cleaned_data["publish"],
+            file_name=upload.name[:200],
+            language=get_language() or settings.LANGUAGE_CODE,
+        )
+        return redirect(f"{reverse('places:place_import')}?task={progress.pk}")
+    progress = _import_progress(request, request.GET.get("task", ""))
+    context = {"form": form, "progress": progress}
+    context.update(tasks.result_context(progress.result if progress else None))
+    status = 422 if context.get("errors") or request.method == "POST" else 200
+    return render(request, "places/place_import.html", context, status=status)
+
+
+@require_GET
+@permission_required("places.import")
+def place_import_result(request: HttpRequest, pk: int) -> HttpResponse:
+    """The import's progress, then its report (an HTMX fragment polled every second)."""
+    progress = _import_progress(request, str(pk))
+    if progress is None:
+        raise Http404
+    context = {"progress": progress, **tasks.result_context(progress.result)}
+    return render(request, "places/_import_result.html", context)
+
+
+def _import_progress(request: HttpRequest, pk: str) -> TaskProgress | None:
+    if not pk.isdigit():
+        return None
+    rows = task_progress_get(user=request.user, pk=int(pk))
+    return rows.filter(label=tasks.IMPORT_LABEL).first()

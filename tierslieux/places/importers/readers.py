@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterator
 
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from tierslieux.places.importers.base import (
 )
 
 Reader = Callable[..., ParsedFile]
+_REGION_CODE = re.compile(r"^\d{2}$")
 
 
 def _decode(data: bytes) -> str:
@@ -41,17 +43,54 @@ def _decode(data: bytes) -> str:
 
 def _csv_rows(
     data: bytes, *, delimiter: str, required: set[str]
-) -> Iterator[tuple[int, dict[str, str]]]:
+) -> Iterator[tuple[int, dict[str, str] | None, str]]:
+    """Each record with the line it starts on, or ``None`` and why the record is broken.
+
+    A record is broken when it has more or fewer cells than the header has columns, or when a
+    quote opened in a cell is never closed: the reader then runs on into the following lines,
+    swallowing them (a cell holding a line break followed by a line as full of delimiters as a
+    row is taken for that; the rows after the swallowed ones are read normally).
+    """
     text = _decode(data)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    columns = set(reader.fieldnames or [])
-    missing = sorted(required - columns)
+    columns = reader.fieldnames or []
+    missing = sorted(required - set(columns))
     if missing:
         raise BadValue(_("missing columns: %(columns)s") % {"columns": ", ".join(missing)})
+    row_like = max(3, (len(columns) - 1) // 2)
+    end = reader.line_num
     for row in reader:
-        if None in row:  # more cells than columns
-            raise BadValue(_("line %(line)s: more cells than columns") % {"line": reader.line_num})
-        yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
+        start, end = end + 1, reader.line_num
+        swallowed = end > start and any(
+            isinstance(value, str)
+            and any(part.count(delimiter) >= row_like for part in value.splitlines()[1:])
+            for value in row.values()
+        )
+        if swallowed or (end > start and None in row.values()):
+            yield (
+                start,
+                None,
+                _(
+                    "a quote opened on this line is never closed: the row runs into line "
+                    "%(end)s and swallows the rows in between (close the quote or remove it)"
+                )
+                % {"end": end},
+            )
+        elif None in row:  # more cells than columns
+            yield start, None, _("more cells than columns")
+        elif None in row.values():
+            cells = sum(value is not None for value in row.values())
+            yield (
+                start,
+                None,
+                _("fewer cells than columns (%(cells)s of %(columns)s)")
+                % {
+                    "cells": cells,
+                    "columns": len(columns),
+                },
+            )
+        else:
+            yield start, {k: v.strip() for k, v in row.items()}, ""
 
 
 def _read_csv(
@@ -63,7 +102,10 @@ def _read_csv(
 ) -> ParsedFile:
     parsed = ParsedFile()
     try:
-        for line, row in _csv_rows(data, delimiter=delimiter, required=required):
+        for line, row, broken in _csv_rows(data, delimiter=delimiter, required=required):
+            if row is None:
+                parsed.errors.append(RowError(line, broken))
+                continue
             try:
                 record = convert(line, row)
             except BadValue as exc:
@@ -106,7 +148,10 @@ def read_cget(data: bytes, *, region_code: str = "75") -> ParsedFile:
     import datetime
 
     def convert(line: int, row: dict[str, str]) -> PlaceRecord | None:
-        if region_code and row.get("INSEEREG", region_code) != region_code:
+        region = row.get("INSEEREG", region_code)
+        if region and not _REGION_CODE.match(region):
+            raise BadValue(_("unreadable region code (INSEEREG): “%(value)s”") % {"value": region})
+        if region_code and region != region_code:
             return None
         typo = normalize(row["TYPO"])
         if typo not in CGET_TYPO:

@@ -21,13 +21,28 @@ class Command(BaseCommand):
             "--unpublished", action="store_true", help="New places wait for staff review."
         )
         parser.add_argument("--region", help="Region code to keep (CGET file); default: ours.")
+        parser.add_argument(
+            "--by", help="Username the import is recorded under (default: the first superuser)."
+        )
 
     def handle(self, *args, path: Path, format: str, dry_run: bool, unpublished: bool, **opts):
         if not path.exists():
             raise CommandError(f"{path}: file not found")
-        operator = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+        if opts.get("by"):
+            operator = User.objects.filter(username=opts["by"], is_active=True).first()
+            if operator is None:
+                raise CommandError(f"No active user named {opts['by']!r}.")
+        else:
+            operator = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
         if operator is None:
-            raise CommandError("No active superuser: run `manage.py ensure_demo_admin` first.")
+            raise CommandError("No active superuser: name the importing user with --by USERNAME.")
+        last_told = [""]
+
+        def progress(fraction: float, message: str) -> None:
+            if message != last_told[0]:
+                last_told[0] = message
+                self.stderr.write(f"{fraction:4.0%} {message}".replace("%", " %", 1))
+
         try:
             report = places_import(
                 source=format,
@@ -36,6 +51,7 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 publish=not unpublished,
                 region_code=opts.get("region"),
+                progress=progress,
             )
         except ImportRejected as exc:
             for error in exc.errors:
