@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import permission_required, user_can
 from tierslieux.places import selectors, services
 from tierslieux.places.forms import (
@@ -91,8 +92,12 @@ def proposal_create(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 @permission_required("places.review_proposal")
 def proposal_list(request: HttpRequest) -> HttpResponse:
-    proposals = selectors.proposal_pending_list(user=request.user)
-    return render(request, "places/proposal_list.html", {"proposals": proposals})
+    paged = paginate(request, selectors.proposal_pending_list(user=request.user).order_by("pk"))
+    return render(
+        request,
+        "places/proposal_list.html",
+        {"proposals": paged.page.object_list, "page": paged.page, "page_query": paged.query},
+    )
 
 
 @require_http_methods(["GET", "POST"])
