@@ -12,7 +12,8 @@ module makes sure that a person trying the product can sign in as each role and 
 - ``demo-lecteur`` (reader, elected official).
 
 Passwords are set only when ``settings.DEBUG`` is on (development): in production the accounts
-exist but nobody can sign in with them. See ``docs/demo-data.md``.
+exist but nobody can sign in with them. The accounts have no e-mail address, so that no reminder
+or notification is ever sent for them. See ``docs/demo-data.md``.
 """
 
 import datetime
@@ -20,12 +21,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from tierslieux.accounts.models import Organisation, OrganisationKind, User
 from tierslieux.accounts.services import roles_ensure
 from tierslieux.agreements.models import Agreement
+from tierslieux.agreements.workflow import AgreementState
 from tierslieux.calls import services as calls
 from tierslieux.calls.models import Application, Opinion, PartnerKind
 from tierslieux.calls.workflow import ApplicationState
@@ -52,7 +54,6 @@ def _account(
     user = User.objects.filter(username=username).first() or User(username=username)
     user.organisation = organisation
     user.is_active = True
-    user.email = user.email or f"{username}@demo.invalid"
     for field, value in names.items():
         setattr(user, field, value)
     if settings.DEBUG:
@@ -66,14 +67,22 @@ def _account(
 
 
 def _holder_organisation() -> Organisation | None:
-    """The demo organisation with an agreement and the most applications."""
+    """The demo organisation with an agreement, a signed (running) one first, and the most
+    applications."""
     with_agreement = Agreement.objects.filter(
         application__organisation__name__endswith=DEMO_SUFFIX
     ).values_list("application__organisation_id", flat=True)
     return (
         Organisation.objects.filter(pk__in=with_agreement)
-        .annotate(n=Count("applications"))
-        .order_by("-n", "pk")
+        .annotate(
+            signed=Count(
+                "applications__agreement",
+                filter=Q(applications__agreement__state=AgreementState.SIGNED),
+                distinct=True,
+            ),
+            n=Count("applications", distinct=True),
+        )
+        .order_by("-signed", "-n", "pk")
         .first()
     )
 

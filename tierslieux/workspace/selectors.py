@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -71,7 +72,7 @@ def _holder_panels(user: Any, on: datetime.date) -> list[Panel]:
             Line(
                 a.title,
                 reverse("calls:application_detail", args=[a.pk]),
-                note=a.get_state_display(),
+                note=f"{a.get_state_display()} · {a.call.name}",
             )
             for a in mine[:LIST_LIMIT]
         ],
@@ -126,7 +127,7 @@ def _open_calls_panel(user: Any, on: datetime.date) -> Panel:
             Line(
                 call.name,
                 reverse("calls:call_detail", args=[call.pk]),
-                note=_("closes on %(date)s") % {"date": call.closes_on.strftime("%d/%m/%Y")},
+                note=_("closes on %(date)s") % {"date": date_format(call.closes_on)},
                 links=tuple(links),
             )
         )
@@ -180,7 +181,7 @@ def _opinions_panel(user: Any) -> Panel:
             Line(
                 o.application.title,
                 reverse("calls:opinion_give", args=[o.pk]),
-                note=_("due on %(date)s") % {"date": o.due_on.strftime("%d/%m/%Y")},
+                note=_("due on %(date)s") % {"date": date_format(o.due_on)},
             )
             for o in pending[:LIST_LIMIT]
         ],
