@@ -22,6 +22,8 @@ class NavTarget:
     url_name: str
     actions: tuple[str, ...]
     """The page opens for a user allowed any of these actions."""
+    label: str = ""
+    """Shown instead of the item's label when this destination is the one linked."""
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,8 @@ class NavItem:
     """Shown to signed-in users only (a personal page)."""
 
 
-def _target(url_name: str, *actions: str) -> NavTarget:
-    return NavTarget(url_name, actions)
+def _target(url_name: str, *actions: str, label: str = "") -> NavTarget:
+    return NavTarget(url_name, actions, label)
 
 
 # The product's sections, in menu order.
@@ -88,8 +90,12 @@ NAVIGATION: tuple[NavItem, ...] = (
         _("Agreements"),
         (
             _target("agreements:agreement_list", "agreements.agreement_view"),
-            _target("agreements:premises_list", "agreements.premises_view"),
-            _target("agreements:journal_list", "agreements.journal_view"),
+            _target(
+                "agreements:premises_list",
+                "agreements.premises_view",
+                label=_("Premises agreements"),
+            ),
+            _target("agreements:journal_list", "agreements.journal_view", label=_("Accompaniment")),
         ),
         "agreements",
     ),
@@ -136,7 +142,7 @@ def navigation_for(user, *, namespace: str = "", view_name: str = "") -> list[di
             continue
         items.append(
             {
-                "label": item.label,
+                "label": target.label or item.label,
                 "url": url,
                 "url_name": target.url_name,
                 "active": _is_active(item, namespace, view_name),
