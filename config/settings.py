@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tierslieux.surveys",
     "tierslieux.dashboard",
     "tierslieux.api",
+    "tierslieux.workspace",
 ]
 
 MIDDLEWARE = [
@@ -118,8 +119,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "workspace:start"
+LOGOUT_REDIRECT_URL = "workspace:home"
+# A refused form (expired CSRF token, cookies blocked) gets the product's page, not Django's.
+CSRF_FAILURE_VIEW = "tierslieux.workspace.views_errors.csrf_failure"
 
 # Internationalisation: French by default, English selectable (English msgids).
 LANGUAGE_CODE = "fr"

@@ -12,5 +12,11 @@ urlpatterns = [
     path("panorama/", include("tierslieux.surveys.urls")),
     path("tableau-de-bord/", include("tierslieux.dashboard.urls")),
     path("api/", include("tierslieux.api.urls")),
+    path("", include("tierslieux.workspace.urls")),
     path("", include("tierslieux.core.urls")),
 ]
+
+handler400 = "tierslieux.workspace.views_errors.bad_request"
+handler403 = "tierslieux.workspace.views_errors.permission_denied"
+handler404 = "tierslieux.workspace.views_errors.page_not_found"
+handler500 = "tierslieux.workspace.views_errors.server_error"

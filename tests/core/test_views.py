@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_home_shows_the_region_figures_in_french(client):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("workspace:home"))
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="fr">' in html
@@ -23,14 +23,14 @@ def test_home_shows_the_region_figures_in_french(client):
 
 def test_home_in_english_when_chosen(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("workspace:home")).content.decode()
     assert '<html lang="en">' in html
     assert "Skip to main content" in html
     assert "50.66%" in html
 
 
 def test_page_has_landmarks(client):
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("workspace:home")).content.decode()
     for landmark in ['role="banner"', "<nav", '<main id="content"', 'role="contentinfo"']:
         assert landmark in html
 

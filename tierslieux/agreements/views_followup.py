@@ -21,6 +21,7 @@ from tierslieux.agreements.forms import (
 )
 from tierslieux.agreements.models import PremisesAgreement, ProjectStage
 from tierslieux.calls.rules import format_euros
+from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import permission_required, user_can
 
 REMINDERS_COMMAND = "python manage.py agreements_reminders"
@@ -56,7 +57,8 @@ def _premises_figures(premises: PremisesAgreement) -> dict:
 @require_GET
 @permission_required("agreements.premises_view")
 def premises_list(request: HttpRequest) -> HttpResponse:
-    rows = list(selectors.premises_list(user=request.user))
+    paged = paginate(request, selectors.premises_list(user=request.user))
+    rows = list(paged.page.object_list)
     for premises in rows:
         premises.figures = _premises_figures(premises)
     return render(
@@ -64,6 +66,8 @@ def premises_list(request: HttpRequest) -> HttpResponse:
         "agreements/premises_list.html",
         {
             "rows": rows,
+            "page": paged.page,
+            "page_query": paged.query,
             "can_manage": user_can(request.user, "agreements.premises_manage"),
             "moderate_max": rules.MODERATE_RENT_MAX_RATIO,
         },
@@ -118,15 +122,20 @@ def premises_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def journal_list(request: HttpRequest) -> HttpResponse:
     form = JournalFilterForm(request.GET or None)
     filters = form.filters()
-    entries = selectors.journal_list(
-        user=request.user, stage=filters["stage"], departement=filters["departement"]
+    paged = paginate(
+        request,
+        selectors.journal_list(
+            user=request.user, stage=filters["stage"], departement=filters["departement"]
+        ),
     )
     return render(
         request,
         "agreements/journal_list.html",
         {
             "form": form,
-            "entries": entries,
+            "entries": paged.page.object_list,
+            "page": paged.page,
+            "page_query": paged.query,
             "can_write": user_can(request.user, "agreements.journal_write"),
         },
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from tierslieux.calls import rules
@@ -448,3 +448,40 @@ def calls_of_year(year: int) -> QuerySet[Call]:
 def call_years() -> list[int]:
     """The budget years that have calls, most recent first."""
     return list(Call.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+# --- start pages ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StateCount:
+    state: str
+    label: str
+    count: int
+
+
+def application_counts_by_state(*, user: Any) -> list[StateCount]:
+    """How many applications ``user`` may see are in each state (states with none left out)."""
+    counts = dict(
+        application_visible_qs(user=user)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    return [
+        StateCount(state.value, str(state.label), counts[state.value])
+        for state in ApplicationState
+        if counts.get(state.value)
+    ]
+
+
+def opinion_pending_list(*, user: Any) -> QuerySet[Opinion]:
+    """Opinions asked of ``user``'s organisation and not given yet, the soonest due first."""
+    if user is None or not user.is_authenticated or not user.organisation_id:
+        return Opinion.objects.none()
+    return (
+        opinion_list(user=user)
+        .filter(organisation_id=user.organisation_id, given_at__isnull=True)
+        .select_related("application__call")
+        .order_by("due_on", "pk")
+    )

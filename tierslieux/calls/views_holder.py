@@ -41,6 +41,7 @@ from tierslieux.calls.workflow import (
     ApplicationState,
     transitions_from,
 )
+from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import permission_required, user_can
 
 HOLDER = "calls.application_act_as_holder"
@@ -229,10 +230,16 @@ def application_mine(request: HttpRequest) -> HttpResponse:
         if organisation_id
         else applications.none()
     )
+    paged = paginate(request, applications)
     return render(
         request,
         "calls/application_mine.html",
-        {"applications": applications, "has_organisation": organisation_id is not None},
+        {
+            "applications": paged.page.object_list,
+            "page": paged.page,
+            "page_query": paged.query,
+            "has_organisation": organisation_id is not None,
+        },
     )
 
 

@@ -44,6 +44,7 @@ from tierslieux.calls.workflow import (
     ApplicationState,
     transitions_from,
 )
+from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import permission_required, user_can
 
 S = ApplicationState
@@ -96,7 +97,7 @@ def _errors(exc: ValidationError) -> list[str]:
 # --- the list of applications and its exports --------------------------------------------------
 
 
-def _filtered_rows(request: HttpRequest) -> tuple[ApplicationFilterForm, list]:
+def _filtered_applications(request: HttpRequest) -> tuple[ApplicationFilterForm, Any]:
     form = ApplicationFilterForm(request.GET or None)
     filters = form.filters()
     applications = selectors.application_list(
@@ -105,18 +106,29 @@ def _filtered_rows(request: HttpRequest) -> tuple[ApplicationFilterForm, list]:
     applications = form.narrow(
         applications, departement=filters["departement"], mine=filters["mine"], user=request.user
     )
+    return form, applications
+
+
+def _filtered_rows(request: HttpRequest) -> tuple[ApplicationFilterForm, list]:
+    form, applications = _filtered_applications(request)
     return form, exports.application_rows(applications, user=request.user, on=timezone.localdate())
 
 
 @require_GET
 @_instructor_or_partner
 def application_list(request: HttpRequest) -> HttpResponse:
-    form, rows = _filtered_rows(request)
+    form, applications = _filtered_applications(request)
+    paged = paginate(request, applications)
+    shown = applications.filter(pk__in=[a.pk for a in paged.page.object_list])
+    rows = exports.application_rows(shown, user=request.user, on=timezone.localdate())
     query = request.GET.copy()
     query.pop("format", None)
+    query.pop("page", None)
     context = {
         "form": form,
         "rows": rows,
+        "page": paged.page,
+        "page_query": paged.query,
         "query": query.urlencode(),
         "is_instructor": user_can(request.user, "calls.application_instruct"),
     }
@@ -464,15 +476,21 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("calls.opinion_give")
 def opinion_list_mine(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    opinions = list(
+    paged = paginate(
+        request,
         selectors.opinion_list(user=request.user)
         .filter(organisation_id=request.user.organisation_id)
         .select_related("application__commune", "application__organisation", "application__call")
-        .order_by("given_at", "due_on", "pk")
+        .order_by("given_at", "due_on", "pk"),
     )
+    opinions = list(paged.page.object_list)
     for opinion in opinions:
         opinion.overdue = opinion.is_overdue(today)
-    return render(request, "calls/opinion_list_mine.html", {"opinions": opinions})
+    return render(
+        request,
+        "calls/opinion_list_mine.html",
+        {"opinions": opinions, "page": paged.page, "page_query": paged.query},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -525,11 +543,18 @@ def opinion_give(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @permission_required("calls.review_record_view")
 def review_list(request: HttpRequest) -> HttpResponse:
-    reviews = selectors.project_review_list(user=request.user)
+    paged = paginate(
+        request, selectors.project_review_list(user=request.user).order_by("-held_on", "-pk")
+    )
     return render(
         request,
         "calls/review_list.html",
-        {"reviews": reviews, "can_create": user_can(request.user, "calls.review_manage")},
+        {
+            "reviews": paged.page.object_list,
+            "page": paged.page,
+            "page_query": paged.query,
+            "can_create": user_can(request.user, "calls.review_manage"),
+        },
     )
 
 

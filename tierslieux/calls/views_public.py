@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from tierslieux.calls import scdl, selectors
 from tierslieux.calls.models import Call
 from tierslieux.calls.rules import format_euros
+from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import permission_required, user_can
 from tierslieux.territory.models import Departement
 
@@ -99,7 +100,7 @@ def funded_list(request: HttpRequest) -> HttpResponse:
             "year": form.cleaned_data["year"],
             "departement": form.cleaned_data["departement"],
         }
-    projects = selectors.funded_projects_list(**filters)
+    paged = paginate(request, selectors.funded_projects_list(**filters))
     rows = [
         FundedRow(
             name=p.name,
@@ -110,9 +111,13 @@ def funded_list(request: HttpRequest) -> HttpResponse:
             year=p.year,
             call=p.call,
         )
-        for p in projects
+        for p in paged.page.object_list
     ]
-    return render(request, "calls/funded_list.html", {"form": form, "rows": rows})
+    return render(
+        request,
+        "calls/funded_list.html",
+        {"form": form, "rows": rows, "page": paged.page, "page_query": paged.query},
+    )
 
 
 @require_GET

@@ -20,10 +20,12 @@ STAFF_ROLES: frozenset[Role] = frozenset({Role.INSTRUCTOR})
 
 # Action -> roles allowed. Superusers may do everything.
 ACTION_ROLES: dict[str, frozenset[Role]] = {
+    "workspace.start_view": ANYONE,  # signed-in users only: the page sends others to log in
     "territory.view": ANYONE,
     "territory.run_analysis": frozenset({Role.INSTRUCTOR, Role.NETWORK, Role.READER}),
     "tasks.view_own": frozenset(Role) - {Role.PUBLIC},
     "audit.view": STAFF_ROLES,
+    "places.view": ANYONE,
     "places.propose": ANYONE,
     "places.view_unpublished": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
     "places.change": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
@@ -32,6 +34,7 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "accounts.manage_roles": STAFF_ROLES,
     "places.view_map": ANYONE,
     "places.find_near": ANYONE,
+    "calls.view": ANYONE,
     "calls.call_manage": STAFF_ROLES,
     "calls.application_create": frozenset({Role.HOLDER}),
     "calls.application_view": frozenset(

@@ -4,7 +4,6 @@ from tierslieux.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("taches/<int:pk>/", views.task_progress_detail, name="task_progress_detail"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -5,12 +5,6 @@ from django.views.decorators.http import require_GET
 from tierslieux.core.models import TaskProgress
 from tierslieux.core.permissions import require
 from tierslieux.core.selectors import task_progress_get
-from tierslieux.territory.selectors import region_figures
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"figures": region_figures()})
 
 
 @require_GET

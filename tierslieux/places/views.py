@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tierslieux.core.models import TaskProgress
+from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import permission_required
 from tierslieux.core.selectors import task_progress_get
 from tierslieux.core.tasks import task_enqueue
@@ -96,8 +97,12 @@ def proposal_create(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 @permission_required("places.review_proposal")
 def proposal_list(request: HttpRequest) -> HttpResponse:
-    proposals = selectors.proposal_pending_list(user=request.user)
-    return render(request, "places/proposal_list.html", {"proposals": proposals})
+    paged = paginate(request, selectors.proposal_pending_list(user=request.user).order_by("pk"))
+    return render(
+        request,
+        "places/proposal_list.html",
+        {"proposals": paged.page.object_list, "page": paged.page, "page_query": paged.query},
+    )
 
 
 @require_http_methods(["GET", "POST"])

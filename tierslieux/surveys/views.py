@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import permission_required
 from tierslieux.surveys import exports, selectors, services
 from tierslieux.surveys.forms import ResponseForm, StaffResponseForm, SurveyCreateForm
@@ -118,10 +119,16 @@ def survey_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The survey %(year)s is created.") % {"year": survey.year})
             return redirect(survey)
+    paged = paginate(request, selectors.survey_list(user=request.user))
     return render(
         request,
         "surveys/survey_list.html",
-        {"rows": selectors.survey_list(user=request.user), "form": form},
+        {
+            "rows": paged.page.object_list,
+            "page": paged.page,
+            "page_query": paged.query,
+            "form": form,
+        },
         status=400 if form.errors else 200,
     )
 

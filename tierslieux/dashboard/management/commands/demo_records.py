@@ -9,7 +9,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from tierslieux.dashboard import demo
+from tierslieux.dashboard import demo, demo_users
 from tierslieux.places.models import Place
 
 
@@ -65,8 +65,20 @@ class Command(BaseCommand):
             summary = demo.demo_records_generate(
                 seed=options["seed"], from_year=options["from_year"], to_year=options["to_year"]
             )
+            logins = demo_users.demo_users_ensure()
         for line in summary.lines():
             self.stdout.write(line)
+        self.stdout.write("Demo accounts, one per role (docs/demo-data.md):")
+        for login in logins:
+            self.stdout.write(
+                f"  {login.username} ({login.role.value}) {login.organisation}".rstrip()
+            )
+        if logins and logins[0].can_sign_in:
+            self.stdout.write(
+                f"  password (development only, DEBUG on): {demo_users.DEMO_PASSWORD}"
+            )
+        else:
+            self.stdout.write("  no password set: DEBUG is off, nobody can sign in with them.")
         self.stdout.write(
             self.style.WARNING(
                 f"DEMO records generated in {time.monotonic() - started:.1f} s: they are made up "

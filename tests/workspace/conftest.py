@@ -1,0 +1,109 @@
+"""A small world with one object behind every detail link, and one user of every role."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.utils import timezone
+
+from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.agreements.factories import (
+    AgreementFactory,
+    AuthorityFactory,
+    JournalEntryFactory,
+    PremisesAgreementFactory,
+)
+from tests.calls.factories import (
+    ApplicationFactory,
+    CallFactory,
+    HolderOrganisationFactory,
+    OpinionFactory,
+    holder_user,
+)
+from tests.places.factories import PlaceFactory
+from tests.surveys.factories import InvitationFactory, ResponseFactory, SurveyFactory
+from tierslieux.calls import services as call_services
+from tierslieux.calls.models import PartnerKind
+from tierslieux.places import services as place_services
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    users: dict
+    call: object
+    applications: dict
+    agreement: object
+    premises: object
+    review: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    network_org = OrganisationFactory(name="Coopérative", kind="network")
+    authority_org = AuthorityFactory(name="Commune de Test")
+    holder_org = HolderOrganisationFactory(name="Association Test")
+    users = {
+        "holder": holder_user(organisation=holder_org, username="porteur"),
+        "instructor": UserFactory(instructor=True, username="instructrice"),
+        "network": UserFactory(network=True, organisation=network_org, username="reseau"),
+        "authority": UserFactory(
+            authority=True, organisation=authority_org, username="collectivite"
+        ),
+        "reader": UserFactory(reader=True, username="lecteur"),
+        "superuser": UserFactory(superuser=True, username="admin"),
+    }
+    call = CallFactory(name="AMI ouvert")
+    CallFactory(name="AMI passé", closed=True)
+    place = PlaceFactory(name="Lieu publié")
+    PlaceFactory(name="Lieu en projet", project=True)
+    applications = {
+        "draft": ApplicationFactory(call=call, organisation=holder_org, title="Brouillon"),
+        "submitted": ApplicationFactory(call=call, organisation=holder_org, submitted=True),
+        "instructing": ApplicationFactory(call=call, under_instruction=True, title="Instruit"),
+        "proposed": ApplicationFactory(call=call, proposed=True, submitted_at=timezone.now()),
+        "accepted_awaiting": ApplicationFactory(
+            call=call, accepted=True, submitted_at=timezone.now()
+        ),
+    }
+    agreement = AgreementFactory(
+        signed=True,
+        application=ApplicationFactory(
+            call=call,
+            organisation=holder_org,
+            accepted=True,
+            submitted_at=timezone.now(),
+            place=place,
+        ),
+    )
+    applications["funded"] = agreement.application
+    OpinionFactory(
+        application=applications["instructing"],
+        organisation=network_org,
+        partner_kind=PartnerKind.NETWORK,
+    )
+    OpinionFactory(
+        application=applications["instructing"],
+        organisation=authority_org,
+        partner_kind=PartnerKind.COMMUNE,
+    )
+    premises = PremisesAgreementFactory(authority=authority_org, place=place)
+    JournalEntryFactory()
+    review = call_services.project_review_create(
+        held_on=timezone.localdate(),
+        applications=[applications["instructing"]],
+        call=call,
+        by=users["instructor"],
+    )
+    place_services.proposal_create(
+        place=None,
+        data={"name": "Lieu proposé", "kinds": ["coworking"], "state": "open"},
+        proposer_name="Alex",
+        proposer_email="alex@example.org",
+    )
+    survey = SurveyFactory()
+    ResponseFactory(invitation=InvitationFactory(survey=survey, place=place))
+    return World(users, call, applications, agreement, premises, review)
