@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tierslieux.core.uploads import UploadPolicy, check_upload
 from tierslieux.places.importers import READERS
 from tierslieux.places.models import PlaceKind, PlaceService, PlaceSource, PlaceState
 from tierslieux.territory.models import Commune, Departement, Epci
@@ -119,17 +120,22 @@ class PlaceImportForm(forms.Form):
         upload, fmt = data.get("file"), data.get("format")
         if upload is None or fmt is None:
             return data
-        if upload.size > MAX_IMPORT_BYTES:
-            self.add_error("file", _("The file is larger than 10 MB."))
-        elif not upload.name.lower().endswith(IMPORT_EXTENSIONS[fmt]):
-            self.add_error(
-                "file",
-                _("This format expects a file ending in %(ext)s.")
+        try:
+            check_upload(upload, policy=import_policy(fmt))
+        except forms.ValidationError as exc:
+            messages = {
+                "file_size": _("The file is larger than 10 MB."),
+                "file_type": _("This format expects a file ending in %(ext)s.")
                 % {"ext": " / ".join(IMPORT_EXTENSIONS[fmt])},
-            )
-        else:
-            head = upload.read(2048)
-            upload.seek(0)
-            if b"\x00" in head:
-                self.add_error("file", _("This is not a text file."))
+                "file_content": _("This is not a text file."),
+            }
+            self.add_error("file", messages.get(exc.code, exc))
         return data
+
+
+def import_policy(fmt: str) -> UploadPolicy:
+    """The files an import format accepts: its extensions, text content, 10 MB at most."""
+    return UploadPolicy(
+        extensions={ext.lstrip("."): ext.lstrip(".") for ext in IMPORT_EXTENSIONS[fmt]},
+        max_bytes=MAX_IMPORT_BYTES,
+    )
