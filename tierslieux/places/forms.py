@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tierslieux.core.links import validate_http_url
 from tierslieux.core.uploads import UploadPolicy, check_upload
 from tierslieux.places.importers import READERS
 from tierslieux.places.models import PlaceKind, PlaceService, PlaceSource, PlaceState
@@ -68,7 +69,13 @@ class PlaceProposalForm(forms.Form):
         max_length=5,
         help_text=_("Five characters, for example 33063 for Bordeaux."),
     )
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        assume_scheme="https",
+        max_length=300,
+        validators=[validate_http_url],
+    )
     email = forms.EmailField(label=_("E-mail of the place"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     opening_hours = forms.CharField(label=_("Opening hours"), max_length=300, required=False)
