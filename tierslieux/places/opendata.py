@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
+from tierslieux.core.exports import spreadsheet_safe
 from tierslieux.places.models import SOURCE_ATTRIBUTIONS, Place
 from tierslieux.places.selectors import PlaceFilters, place_list
 
@@ -134,7 +135,7 @@ def csv_lines(places: Iterable[Place]) -> Iterator[str]:
     yield writer.writerow(COLUMNS)
     for place in places:
         record = place_record(place)
-        yield writer.writerow([csv_value(record[column]) for column in COLUMNS])
+        yield writer.writerow([csv_value(spreadsheet_safe(record[column])) for column in COLUMNS])
 
 
 def json_value(value: Any) -> Any:
