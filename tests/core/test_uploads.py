@@ -13,12 +13,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 
+from tierslieux.core.text import strip_invisible
 from tierslieux.core.uploads import (
     UploadPolicy,
     ZipLimits,
     check_upload,
     clean_filename,
-    strip_invisible,
 )
 
 ODT_MIME = b"application/vnd.oasis.opendocument.text"

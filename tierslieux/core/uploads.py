@@ -23,7 +23,6 @@ import codecs
 import hashlib
 import re
 import struct
-import unicodedata
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -33,6 +32,8 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from tierslieux.core.text import strip_invisible
 
 # --- kinds ---------------------------------------------------------------------------------
 
@@ -132,23 +133,6 @@ class CheckedUpload:
 
 
 # --- names ---------------------------------------------------------------------------------
-
-# Unicode categories never kept in a name: controls (Cc), format characters (Cf: the
-# right-to-left override U+202E, isolates, zero-width characters), separators other than the
-# space (Zl, Zp), surrogates and private use.
-_DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
-_SPACES = re.compile(r"\s+")
-
-
-def strip_invisible(text: str) -> str:
-    """``text`` without control, bidirectional-override or other invisible format characters;
-    runs of white space collapsed to one space."""
-    kept = "".join(
-        " " if ch.isspace() else ch
-        for ch in unicodedata.normalize("NFC", text or "")
-        if ch.isspace() or unicodedata.category(ch) not in _DROPPED_CATEGORIES
-    )
-    return _SPACES.sub(" ", kept).strip()
 
 
 def clean_filename(name: str, *, max_length: int = 200) -> str:

@@ -19,6 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from tierslieux.core.exports import spreadsheet_safe
+from tierslieux.core.params import query_text
 from tierslieux.places.models import SOURCE_ATTRIBUTIONS, Place
 from tierslieux.places.selectors import PlaceFilters, place_list
 
@@ -65,7 +66,7 @@ GEOJSON_FILENAME = "tiers-lieux.geojson"
 
 def filters_from_query(query: Mapping[str, str]) -> PlaceFilters:
     """The directory's filters read from a query string (unknown keys are ignored)."""
-    return PlaceFilters(**{name: str(query.get(name, "") or "").strip() for name in FILTER_NAMES})
+    return PlaceFilters(**{name: query_text(query, name) for name in FILTER_NAMES})
 
 
 def opendata_places(*, filters: PlaceFilters | None = None) -> QuerySet[Place]:

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tierslieux.core.params import query_id
 from tierslieux.core.permissions import permission_required
 from tierslieux.surveys import exports, selectors, services
 from tierslieux.surveys.forms import ResponseForm, StaffResponseForm, SurveyCreateForm
@@ -221,7 +222,8 @@ def survey_response_record(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect(survey)
     else:
-        initial_place = places.filter(pk=request.GET.get("place") or 0).first()
+        place_id = query_id(request.GET, "place")
+        initial_place = places.filter(pk=place_id).first() if place_id else None
         response = survey.responses.filter(place=initial_place).first() if initial_place else None
         form = StaffResponseForm(places=places, response=response)
         if initial_place is not None:
