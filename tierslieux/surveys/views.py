@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tierslieux.core.params import query_id
 from tierslieux.core.permissions import permission_required
+from tierslieux.core.privacy import no_referrer
 from tierslieux.surveys import exports, selectors, services
 from tierslieux.surveys.forms import ResponseForm, StaffResponseForm, SurveyCreateForm
 from tierslieux.surveys.models import Survey
@@ -50,6 +51,7 @@ def _link_error(request: HttpRequest, error: ValidationError, *, status: int, in
 
 
 @never_cache
+@no_referrer
 @require_http_methods(["GET", "POST"])
 def response_create(request: HttpRequest, token: str) -> HttpResponse:
     invitation = selectors.invitation_get_by_token(token)
@@ -84,6 +86,7 @@ def response_create(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
+@no_referrer
 @require_GET
 def response_thanks(request: HttpRequest, token: str) -> HttpResponse:
     invitation = selectors.invitation_get_by_token(token)
