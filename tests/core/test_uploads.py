@@ -250,3 +250,36 @@ def test_clean_filename(raw, clean):
 
 def test_strip_invisible_keeps_letters_and_accents():
     assert strip_invisible("Café\u202e des\u200f  Landes") == "Café des Landes"
+
+
+# --- the request bound -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_upload_request_beyond_the_bound_is_refused_before_it_is_stored(client, settings):
+    from django.urls import reverse
+
+    from tests.accounts.factories import UserFactory
+    from tierslieux.places.models import Place
+
+    settings.UPLOAD_MAX_REQUEST_BYTES = 64 * 1024
+    client.force_login(UserFactory(network=True))
+    response = client.post(
+        reverse("places:place_import"),
+        {"format": "cget_2019", "file": _upload("lieux.csv", b"x" * (100 * 1024))},
+    )
+    assert response.status_code == 400
+    assert not Place.objects.exists()
+
+
+def test_the_bound_counts_the_bytes_really_received(settings):
+    from django.core.exceptions import RequestDataTooBig
+
+    from tierslieux.core.uploads import BoundedUploadHandler
+
+    settings.UPLOAD_MAX_REQUEST_BYTES = 1000
+    handler = BoundedUploadHandler()
+    handler.handle_raw_input(None, {}, 0, b"--x")  # no declared length (streamed request)
+    assert handler.receive_data_chunk(b"a" * 600, 0) == b"a" * 600
+    with pytest.raises(RequestDataTooBig):
+        handler.receive_data_chunk(b"a" * 600, 600)

@@ -30,7 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import IO, Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
 
 from tierslieux.core.text import strip_invisible
@@ -355,3 +357,46 @@ def check_upload(upload: Any, *, policy: UploadPolicy) -> CheckedUpload:
         size=size,
         sha256=_sha256(upload),
     )
+
+
+# --- the request ----------------------------------------------------------------------------
+
+DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024
+
+
+def max_request_bytes() -> int:
+    return int(getattr(settings, "UPLOAD_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES))
+
+
+class BoundedUploadHandler(FileUploadHandler):
+    """First of ``FILE_UPLOAD_HANDLERS``: stop reading a multipart request beyond
+    ``UPLOAD_MAX_REQUEST_BYTES`` (by its declared length, and by the bytes of files really
+    received, for a request that lies or streams), with a 400 answer, before the following
+    handlers write it to a temporary file. Django bounds the other fields itself
+    (``DATA_UPLOAD_MAX_MEMORY_SIZE``)."""
+
+    def __init__(self, request: Any = None) -> None:
+        super().__init__(request)
+        self.limit = max_request_bytes()
+        self.received = 0
+
+    def _too_big(self) -> RequestDataTooBig:
+        return RequestDataTooBig(
+            f"Upload larger than UPLOAD_MAX_REQUEST_BYTES ({self.limit} bytes)."
+        )
+
+    def handle_raw_input(
+        self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: Any = None
+    ) -> None:
+        if content_length and content_length > self.limit:
+            raise self._too_big()
+        return None
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            raise self._too_big()
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
