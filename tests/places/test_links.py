@@ -180,3 +180,27 @@ def test_migration_neutralises_stored_bad_links():
     good.refresh_from_db()
     assert bad.website == "" and bad.social_links == {"facebook": "https://fb.example/x"}
     assert good.website == "https://ok.example.org"
+
+
+# --- hostile characters in an import -------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_import_refuses_a_nul_character_anywhere_in_the_file():
+    """The form checks the first 8 KB; the reader checks the whole file (PostgreSQL would
+    refuse the row at save time with a server error)."""
+    staff = UserFactory(network=True)
+    rows = [cget_row(ID=str(i)) for i in range(1, 200)] + [cget_row(ID="200", ADRESSE="a\x00b")]
+    with pytest.raises(ImportRejected) as caught:
+        places_import(source="cget_2019", data=cget_file(*rows), by=staff)
+    assert "NUL" in caught.value.errors[0].reason
+    assert not Place.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_strips_bidirectional_overrides_from_names():
+    staff = UserFactory(network=True)
+    places_import(
+        source="cget_2019", data=cget_file(cget_row(ID="1", NOM_TL="Lieu\u202e ffo")), by=staff
+    )
+    assert Place.objects.get().name == "Lieu ffo"
