@@ -224,3 +224,12 @@ DASHBOARD_REPORT_KEEP_DAYS = int(os.environ.get("DASHBOARD_REPORT_KEEP_DAYS", "3
 # National reference: about 3,500 tiers-lieux for 68 million inhabitants (France Tiers-Lieux).
 NATIONAL_PLACES = int(os.environ.get("NATIONAL_PLACES", "3500"))
 NATIONAL_POPULATION = int(os.environ.get("NATIONAL_POPULATION", "68000000"))
+
+# Uploads: a request carrying files is refused (400) as soon as it passes this size, before it
+# fills the disk (core.uploads.BoundedUploadHandler); each form then applies its own limit.
+UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get("UPLOAD_MAX_REQUEST_BYTES", str(64 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "tierslieux.core.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

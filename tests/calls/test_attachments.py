@@ -1,6 +1,7 @@
 """Attachments: type and size checked by content, stored outside the web root, served to
 those allowed."""
 
+import hashlib
 import io
 import zipfile
 from pathlib import Path
@@ -13,7 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.accounts.factories import UserFactory
 from tests.calls.factories import ApplicationFactory, holder_user
 from tierslieux.calls import selectors, services
-from tierslieux.calls.storage import validate_upload
+from tierslieux.calls.storage import attachment_policy
+from tierslieux.core.uploads import check_upload
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -29,8 +31,22 @@ def _zip(entries: dict[str, bytes]) -> bytes:
 
 
 ODT = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"})
-DOCX = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
-XLSX = _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"})
+CONTENT_TYPES = (
+    b'<Types><Override PartName="/word/document.xml" ContentType="application/vnd.'
+    b'openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override '
+    b'PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+    b'officedocument.spreadsheetml.sheet.main+xml"/></Types>'
+)
+DOCX = _zip({"[Content_Types].xml": CONTENT_TYPES, "word/document.xml": b"<w:document/>"})
+XLSX = _zip({"[Content_Types].xml": CONTENT_TYPES, "xl/workbook.xml": b"<workbook/>"})
+
+
+def validate_upload(name: str, data: bytes) -> str:
+    return check_upload(SimpleUploadedFile(name, data), policy=attachment_policy()).content_type
+
+
+def checked(name: str, data: bytes):
+    return check_upload(SimpleUploadedFile(name, data), policy=attachment_policy())
 
 
 @pytest.mark.parametrize(
@@ -50,7 +66,7 @@ XLSX = _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/
     ],
 )
 def test_accepted_files(name, data, content_type):
-    assert validate_upload(name, len(data), io.BytesIO(data)) == content_type
+    assert validate_upload(name, data) == content_type
 
 
 @pytest.mark.parametrize(
@@ -68,7 +84,7 @@ def test_accepted_files(name, data, content_type):
 )
 def test_refused_files(name, data, code):
     with pytest.raises(ValidationError) as error:
-        validate_upload(name, len(data), io.BytesIO(data))
+        validate_upload(name, data)
     assert error.value.code == code
 
 
@@ -76,14 +92,14 @@ def test_size_limit(settings):
     settings.CALLS_ATTACHMENT_MAX_BYTES = 100
     data = PDF + b"0" * 100
     with pytest.raises(ValidationError) as error:
-        validate_upload("gros.pdf", len(data), io.BytesIO(data))
+        validate_upload("gros.pdf", data)
     assert error.value.code == "file_size"
 
 
 def test_default_limit_is_10_mb():
     data = PDF + b"0" * (10 * 1024 * 1024)
     with pytest.raises(ValidationError) as error:
-        validate_upload("gros.pdf", len(data), io.BytesIO(data))
+        validate_upload("gros.pdf", data)
     assert error.value.code == "file_size"
 
 
@@ -91,9 +107,9 @@ def test_default_limit_is_10_mb():
 def test_attachment_stored_outside_the_web_root_and_served_to_those_allowed():
     application = ApplicationFactory()
     holder = holder_user(application.organisation)
-    upload = SimpleUploadedFile("../../etc/Budget prévisionnel.pdf", PDF)
+    upload = checked("../../etc/Budget\u202e prévisionnel.pdf", PDF)
     attachment = services.attachment_add(
-        application=application, file=upload, label="Budget", by=holder
+        application=application, upload=upload, label="Budget", by=holder
     )
     path = Path(attachment.file.path).resolve()
     private = (Path(settings.VAR_DIR) / "private-media").resolve()
@@ -102,6 +118,7 @@ def test_attachment_stored_outside_the_web_root_and_served_to_those_allowed():
     assert Path(settings.STATIC_ROOT).resolve() not in path.parents
     assert path.read_bytes() == PDF
     assert attachment.original_name == "Budget prévisionnel.pdf"
+    assert attachment.sha256 == hashlib.sha256(PDF).hexdigest()
     assert ".." not in attachment.file.name
     assert selectors.attachment_get(user=holder, pk=attachment.pk) == attachment
     assert selectors.attachment_get(user=holder_user(), pk=attachment.pk) is None
@@ -117,20 +134,16 @@ def test_wrong_attachment_is_not_stored():
     application = ApplicationFactory()
     holder = holder_user(application.organisation)
     with pytest.raises(ValidationError):
+        checked("virus.pdf", b"MZ\x90\x00 executable")
+    with pytest.raises(ValidationError):
         services.attachment_add(
-            application=application,
-            file=SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 executable"),
+            application=ApplicationFactory(submitted=True, organisation=application.organisation),
+            upload=checked("ok.pdf", PDF),
             by=holder,
         )
     assert not application.attachments.exists()
     private = Path(settings.VAR_DIR) / "private-media"
     assert not private.exists() or not any(p.is_file() for p in private.rglob("*"))
-    with pytest.raises(ValidationError):
-        services.attachment_add(
-            application=ApplicationFactory(submitted=True, organisation=application.organisation),
-            file=SimpleUploadedFile("ok.pdf", PDF),
-            by=holder,
-        )
 
 
 @pytest.mark.django_db
@@ -138,7 +151,7 @@ def test_attachment_delete(django_capture_on_commit_callbacks):
     application = ApplicationFactory()
     holder = holder_user(application.organisation)
     attachment = services.attachment_add(
-        application=application, file=SimpleUploadedFile("a.png", PNG), by=holder
+        application=application, upload=checked("a.png", PNG), by=holder
     )
     path = Path(attachment.file.path)
     with django_capture_on_commit_callbacks(execute=True):

@@ -19,7 +19,9 @@ from tests.calls.factories import (
 from tierslieux.accounts.models import Organisation
 from tierslieux.calls import services
 from tierslieux.calls.models import Application, ApplicationMessage, Attachment, CoFinancer
+from tierslieux.calls.storage import attachment_policy
 from tierslieux.calls.workflow import ApplicationState
+from tierslieux.core.uploads import check_upload
 from tierslieux.places.models import Place
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +59,10 @@ def draft(organisation):
 def attachment(draft, holder):
     return services.attachment_add(
         application=draft,
-        file=SimpleUploadedFile("statuts.pdf", PDF, content_type="application/pdf"),
+        upload=check_upload(
+            SimpleUploadedFile("statuts.pdf", PDF, content_type="application/pdf"),
+            policy=attachment_policy(),
+        ),
         label="Statuts",
         by=holder,
     )
@@ -403,6 +408,33 @@ def test_an_instructor_downloads_the_attachments_of_a_submitted_application(
         reverse("calls:attachment_download", args=[attachment.pk])
     )
     assert response.status_code == 200
+
+
+def test_a_docx_bomb_is_refused_by_the_form_and_nothing_is_stored(client, holder, draft):
+    """The issue's upload: a DOCX whose document part inflates to 1 GiB (1 MB sent)."""
+    import io
+    import zipfile
+
+    content_types = (
+        b'<Types><Override PartName="/word/document.xml" ContentType="application/vnd.'
+        b'openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", content_types)
+        with archive.open("word/document.xml", "w") as handle:
+            zeros = bytes(1024 * 1024)
+            for _ in range(1024):
+                handle.write(zeros)
+    bomb = SimpleUploadedFile("statuts.docx", out.getvalue())
+    response = _as(client, holder).post(
+        reverse("calls:attachment_upload", args=[draft.pk]),
+        {"file": bomb},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "more than 50 MB" in response.context["upload_form"].errors["file"][0]
+    assert not Attachment.objects.exists()
 
 
 def test_unknown_attachment_is_404(client, holder):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from tierslieux.calls import rules, selectors
 from tierslieux.calls.models import Application, CoFinancer
+from tierslieux.core.exports import spreadsheet_safe, workbook_text_only
 from tierslieux.core.permissions import user_can
 
 
@@ -193,7 +194,7 @@ def rows_csv(rows: Iterable[ApplicationRow]) -> bytes:
             elif isinstance(value, datetime.date):
                 cells.append(value.isoformat())
             else:
-                cells.append(str(value))
+                cells.append(spreadsheet_safe(str(value)) if isinstance(value, str) else str(value))
         writer.writerow(cells)
     return out.getvalue().encode("utf-8-sig")
 
@@ -227,6 +228,7 @@ def rows_xlsx(rows: Sequence[ApplicationRow], *, title: str) -> bytes:
         sheet.column_dimensions[letter].width = min(max(len(header) + 2, 12), 40)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
+    workbook_text_only(workbook)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

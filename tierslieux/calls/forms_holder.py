@@ -18,6 +18,8 @@ from tierslieux.accounts.models import OrganisationKind
 from tierslieux.calls import rules
 from tierslieux.calls.models import CallCriterion, CallKind, CoFinancer
 from tierslieux.calls.services import ExpenseInput, ResourceInput
+from tierslieux.calls.storage import attachment_policy
+from tierslieux.core.uploads import CheckedUpload, check_upload
 from tierslieux.places.models import Place
 from tierslieux.places.selectors import place_open_published
 from tierslieux.territory.models import Commune
@@ -380,6 +382,10 @@ class AttachmentUploadForm(forms.Form):
         required=False,
         help_text=_("For example: statutes, quotes, floor plan."),
     )
+
+    def clean_file(self) -> CheckedUpload:
+        """Checked here, before the service opens its transaction (``core.uploads``)."""
+        return check_upload(self.cleaned_data["file"], policy=attachment_policy())
 
 
 class MessageForm(forms.Form):

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 
 from tierslieux.calls.models import Application
+from tierslieux.core.exports import spreadsheet_safe
 
 if TYPE_CHECKING:
     from tierslieux.agreements.models import Agreement, Milestone, PaymentTranche
@@ -147,5 +148,5 @@ def scdl_csv() -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(scdl_rows())
+    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in scdl_rows())
     return out.getvalue()

@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -40,7 +39,6 @@ from tierslieux.calls.models import (
     ProjectReviewItem,
     ResourceLine,
 )
-from tierslieux.calls.storage import validate_upload
 from tierslieux.calls.workflow import (
     EDITABLE_STATES,
     TRANSITIONS,
@@ -51,6 +49,7 @@ from tierslieux.calls.workflow import (
 from tierslieux.core.permissions import require, user_can
 from tierslieux.core.roles import Role
 from tierslieux.core.tasks import send_email
+from tierslieux.core.uploads import CheckedUpload
 
 # --- errors --------------------------------------------------------------------------------
 
@@ -383,24 +382,33 @@ def financing_plan_set(
     return selectors.financing_plan(application)
 
 
-@transaction.atomic
-def attachment_add(*, application: Application, file: File, by: Any, label: str = "") -> Attachment:
-    """Join a file (PDF, ODT, DOCX, PNG, JPEG; size-limited; checked by content)."""
+def attachment_add(
+    *, application: Application, upload: CheckedUpload, by: Any, label: str = ""
+) -> Attachment:
+    """Store a file the form has checked (``core.uploads.check_upload`` with
+    ``storage.attachment_policy()``): type, size, content and hash are known already.
+
+    The file is written before the short transaction that records it, so that no database
+    lock is held while bytes go to the disk; the file is removed if the record is refused."""
     _require_editable_by_holder(application, by)
-    name = file.name or ""
-    content_type = validate_upload(name, file.size, file)
     attachment = Attachment(
         application=application,
         label=label,
-        original_name=name.rsplit("/", 1)[-1][:200],
-        content_type=content_type,
-        size=file.size,
+        original_name=upload.name,
+        content_type=upload.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
         uploaded_by=by,
     )
-    attachment.file.save(name, file, save=False)
+    upload.file.seek(0)
+    attachment.file.save(f"attachment.{upload.extension}", upload.file, save=False)
     try:
-        attachment.full_clean()
-        attachment.save()
+        with transaction.atomic():
+            current = Application.objects.select_for_update().get(pk=application.pk)
+            _require_editable_by_holder(current, by)
+            attachment.application = current
+            attachment.full_clean()
+            attachment.save()
     except Exception:
         attachment.file.delete(save=False)
         raise

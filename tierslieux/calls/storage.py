@@ -3,33 +3,30 @@
 Files go to ``settings.VAR_DIR / "private-media"`` (never under ``MEDIA_ROOT`` or
 ``STATIC_ROOT``, and the storage has no base URL): a page serves them only after
 ``selectors.attachment_get`` has said the user may read them. A file is accepted when its
-extension is allowed, its size is within the limit and its first bytes match the extension
-(PDF, ODT, DOCX, PNG, JPEG); the name the user gave is kept for display only.
+extension is allowed, its size is within the limit and its content matches the extension
+(PDF, ODT, DOCX, PNG, JPEG), as ``tierslieux.core.uploads.check_upload`` says with
+``attachment_policy()``; the name the user gave, cleaned, is kept for display only.
 """
 
 import os
 import uuid
-import zipfile
 from pathlib import Path
-from typing import IO
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.utils.translation import gettext as _
+
+from tierslieux.core.uploads import UploadPolicy
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
-ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-
-# Extension -> content type served.
-ALLOWED_TYPES: dict[str, str] = {
-    "pdf": "application/pdf",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
+# Extension -> the kind its content must have (see ``tierslieux.core.uploads``).
+ATTACHMENT_EXTENSIONS: dict[str, str] = {
+    "pdf": "pdf",
+    "odt": "odt",
+    "docx": "docx",
+    "png": "png",
+    "jpg": "jpeg",
+    "jpeg": "jpeg",
 }
 
 
@@ -73,61 +70,6 @@ def attachment_upload_to(instance: object, filename: str) -> str:
     return f"calls/{application_id}/{uuid.uuid4().hex}.{ext}"
 
 
-def _zip_kind(stream: IO[bytes]) -> str | None:
-    """``"odt"`` or ``"docx"`` for an OpenDocument text or a Word document, else ``None``."""
-    try:
-        with zipfile.ZipFile(stream) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
-                return "odt"
-            if "[Content_Types].xml" in names and "word/document.xml" in names:
-                return "docx"
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return None
-    return None
-
-
-def sniff_kind(stream: IO[bytes]) -> str | None:
-    """The kind of a file by its content: pdf, odt, docx, png, jpeg, or ``None``."""
-    stream.seek(0)
-    head = stream.read(16)
-    stream.seek(0)
-    kind: str | None = None
-    if head.startswith(b"%PDF-"):
-        kind = "pdf"
-    elif head.startswith(b"\x89PNG\r\n\x1a\n"):
-        kind = "png"
-    elif head.startswith(b"\xff\xd8\xff"):
-        kind = "jpeg"
-    elif head.startswith(b"PK\x03\x04"):
-        kind = _zip_kind(stream)
-    stream.seek(0)
-    return kind
-
-
-def validate_upload(name: str, size: int, stream: IO[bytes]) -> str:
-    """Check an uploaded file; return its content type or raise ``ValidationError``."""
-    ext = Path(name).suffix.lower().lstrip(".")
-    if ext not in ALLOWED_TYPES:
-        raise ValidationError(
-            _("Files of this type are not accepted. Accepted: %(types)s.")
-            % {"types": "PDF, ODT, DOCX, PNG, JPEG"},
-            code="file_type",
-        )
-    limit = max_bytes()
-    if size > limit:
-        raise ValidationError(
-            _("The file is too large (%(size)s MB; at most %(limit)s MB).")
-            % {"size": f"{size / 1_048_576:.1f}", "limit": f"{limit / 1_048_576:g}"},
-            code="file_size",
-        )
-    if size == 0:
-        raise ValidationError(_("The file is empty."), code="file_empty")
-    kind = sniff_kind(stream)
-    expected = "jpeg" if ext == "jpg" else ext
-    if kind != expected:
-        raise ValidationError(
-            _("The content of the file does not match its extension (.%(ext)s).") % {"ext": ext},
-            code="file_content",
-        )
-    return ALLOWED_TYPES[ext]
+def attachment_policy() -> UploadPolicy:
+    """What an application accepts as attachment (the size limit read at each use)."""
+    return UploadPolicy(extensions=ATTACHMENT_EXTENSIONS, max_bytes=max_bytes())

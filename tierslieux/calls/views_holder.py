@@ -455,7 +455,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             attachment = services.attachment_add(
                 application=application,
-                file=form.cleaned_data["file"],
+                upload=form.cleaned_data["file"],
                 label=form.cleaned_data["label"],
                 by=request.user,
             )

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from tierslieux.core.exports import workbook_text_only
 from tierslieux.dashboard import charts, selectors
 from tierslieux.dashboard.charts import Chart, Series, Table
 from tierslieux.dashboard.definitions import Code, Unit
@@ -916,6 +917,7 @@ def report_xlsx(content: DashboardContent) -> bytes:
     }
     book.properties.creator = "tierslieux"
     buffer = io.BytesIO()
+    workbook_text_only(book)
     book.save(buffer)
     return buffer.getvalue()
 

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from tierslieux.core.models import TaskProgress
+from tierslieux.core.params import query_id
 from tierslieux.core.permissions import permission_required, user_can
 from tierslieux.core.selectors import task_progress_get
 from tierslieux.core.tasks import task_enqueue
@@ -80,9 +81,9 @@ def dashboard_detail(request: HttpRequest) -> HttpResponse:
     valid = form.is_valid() if form.is_bound else True
     filters = form.filters()
     progress = None
-    report = request.GET.get("report", "")
-    if report.isdigit() and user_can(request.user, "dashboard.report_generate"):
-        progress = _report_progress(request, int(report))
+    report = query_id(request.GET, "report")
+    if report is not None and user_can(request.user, "dashboard.report_generate"):
+        progress = _report_progress(request, report)
     return _page(request, form, filters, progress=progress, status=200 if valid else 400)
 
 

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tierslieux.core.links import validate_http_url
+from tierslieux.core.uploads import UploadPolicy, check_upload
 from tierslieux.places.importers import READERS
 from tierslieux.places.models import PlaceKind, PlaceService, PlaceSource, PlaceState
 from tierslieux.territory.models import Commune, Departement, Epci
@@ -67,7 +69,13 @@ class PlaceProposalForm(forms.Form):
         max_length=5,
         help_text=_("Five characters, for example 33063 for Bordeaux."),
     )
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        assume_scheme="https",
+        max_length=300,
+        validators=[validate_http_url],
+    )
     email = forms.EmailField(label=_("E-mail of the place"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     opening_hours = forms.CharField(label=_("Opening hours"), max_length=300, required=False)
@@ -119,17 +127,22 @@ class PlaceImportForm(forms.Form):
         upload, fmt = data.get("file"), data.get("format")
         if upload is None or fmt is None:
             return data
-        if upload.size > MAX_IMPORT_BYTES:
-            self.add_error("file", _("The file is larger than 10 MB."))
-        elif not upload.name.lower().endswith(IMPORT_EXTENSIONS[fmt]):
-            self.add_error(
-                "file",
-                _("This format expects a file ending in %(ext)s.")
+        try:
+            check_upload(upload, policy=import_policy(fmt))
+        except forms.ValidationError as exc:
+            messages = {
+                "file_size": _("The file is larger than 10 MB."),
+                "file_type": _("This format expects a file ending in %(ext)s.")
                 % {"ext": " / ".join(IMPORT_EXTENSIONS[fmt])},
-            )
-        else:
-            head = upload.read(2048)
-            upload.seek(0)
-            if b"\x00" in head:
-                self.add_error("file", _("This is not a text file."))
+                "file_content": _("This is not a text file."),
+            }
+            self.add_error("file", messages.get(exc.code, exc))
         return data
+
+
+def import_policy(fmt: str) -> UploadPolicy:
+    """The files an import format accepts: its extensions, text content, 10 MB at most."""
+    return UploadPolicy(
+        extensions={ext.lstrip("."): ext.lstrip(".") for ext in IMPORT_EXTENSIONS[fmt]},
+        max_bytes=MAX_IMPORT_BYTES,
+    )

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tierslieux.core.links import validate_http_url, validate_social_links
 from tierslieux.core.models import BaseModel
 from tierslieux.core.text import normalize
 from tierslieux.territory.models import Commune
@@ -160,8 +161,12 @@ class Place(BaseModel):
 
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    website = models.URLField(_("website"), max_length=300, blank=True)
-    social_links = models.JSONField(_("social networks"), default=dict, blank=True)
+    website = models.URLField(
+        _("website"), max_length=300, blank=True, validators=[validate_http_url]
+    )
+    social_links = models.JSONField(
+        _("social networks"), default=dict, blank=True, validators=[validate_social_links]
+    )
 
     source = models.CharField(_("source"), max_length=20, choices=PlaceSource.choices)
     source_id = models.CharField(_("id in the source"), max_length=100, blank=True)

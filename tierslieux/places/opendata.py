@@ -18,6 +18,8 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
+from tierslieux.core.exports import spreadsheet_safe
+from tierslieux.core.params import query_text
 from tierslieux.places.models import SOURCE_ATTRIBUTIONS, Place
 from tierslieux.places.selectors import PlaceFilters, place_list
 
@@ -64,7 +66,7 @@ GEOJSON_FILENAME = "tiers-lieux.geojson"
 
 def filters_from_query(query: Mapping[str, str]) -> PlaceFilters:
     """The directory's filters read from a query string (unknown keys are ignored)."""
-    return PlaceFilters(**{name: str(query.get(name, "") or "").strip() for name in FILTER_NAMES})
+    return PlaceFilters(**{name: query_text(query, name) for name in FILTER_NAMES})
 
 
 def opendata_places(*, filters: PlaceFilters | None = None) -> QuerySet[Place]:
@@ -134,7 +136,7 @@ def csv_lines(places: Iterable[Place]) -> Iterator[str]:
     yield writer.writerow(COLUMNS)
     for place in places:
         record = place_record(place)
-        yield writer.writerow([csv_value(record[column]) for column in COLUMNS])
+        yield writer.writerow([csv_value(spreadsheet_safe(record[column])) for column in COLUMNS])
 
 
 def json_value(value: Any) -> Any:

@@ -7,6 +7,7 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tierslieux.core.exports import spreadsheet_safe_row
 from tierslieux.surveys.models import Survey
 from tierslieux.surveys.selectors import response_export_rows
 
@@ -27,12 +28,6 @@ COLUMNS: tuple[str, ...] = (
     "saisi_par_equipe",
     "date_reponse",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value: str) -> str:
-    """Free text as a spreadsheet will not run it as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def responses_csv(survey: Survey) -> bytes:
@@ -41,22 +36,24 @@ def responses_csv(survey: Survey) -> bytes:
     writer.writerow(COLUMNS)
     for r in response_export_rows(survey):
         writer.writerow(
-            [
-                survey.year,
-                _text(r.place.name),
-                r.place.commune.name,
-                r.place.commune_id,
-                r.place.commune.departement_id,
-                r.users_per_week,
-                r.jobs_hosted,
-                r.get_turnover_range_display(),
-                r.get_business_model_confidence_display(),
-                ", ".join(r.get_services_display()),
-                r.get_governance_display(),
-                _text(r.comments),
-                _text(r.respondent_name),
-                _("yes") if r.recorded_by_id else _("no"),
-                timezone.localtime(r.submitted_at).date().isoformat(),
-            ]
+            spreadsheet_safe_row(
+                [
+                    survey.year,
+                    r.place.name,
+                    r.place.commune.name,
+                    r.place.commune_id,
+                    r.place.commune.departement_id,
+                    r.users_per_week,
+                    r.jobs_hosted,
+                    r.get_turnover_range_display(),
+                    r.get_business_model_confidence_display(),
+                    ", ".join(r.get_services_display()),
+                    r.get_governance_display(),
+                    r.comments,
+                    r.respondent_name,
+                    _("yes") if r.recorded_by_id else _("no"),
+                    timezone.localtime(r.submitted_at).date().isoformat(),
+                ]
+            )
         )
     return out.getvalue().encode("utf-8-sig")

@@ -18,7 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tierslieux.core.pagination import paginate
+from tierslieux.core.params import query_id
 from tierslieux.core.permissions import permission_required
+from tierslieux.core.privacy import no_referrer
 from tierslieux.surveys import exports, selectors, services
 from tierslieux.surveys.forms import ResponseForm, StaffResponseForm, SurveyCreateForm
 from tierslieux.surveys.models import Survey
@@ -50,6 +52,7 @@ def _link_error(request: HttpRequest, error: ValidationError, *, status: int, in
 
 
 @never_cache
+@no_referrer
 @require_http_methods(["GET", "POST"])
 def response_create(request: HttpRequest, token: str) -> HttpResponse:
     invitation = selectors.invitation_get_by_token(token)
@@ -84,6 +87,7 @@ def response_create(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
+@no_referrer
 @require_GET
 def response_thanks(request: HttpRequest, token: str) -> HttpResponse:
     invitation = selectors.invitation_get_by_token(token)
@@ -228,7 +232,8 @@ def survey_response_record(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect(survey)
     else:
-        initial_place = places.filter(pk=request.GET.get("place") or 0).first()
+        place_id = query_id(request.GET, "place")
+        initial_place = places.filter(pk=place_id).first() if place_id else None
         response = survey.responses.filter(place=initial_place).first() if initial_place else None
         form = StaffResponseForm(places=places, response=response)
         if initial_place is not None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 
+from tierslieux.core.exports import spreadsheet_safe
 from tierslieux.territory.mesh import MeshParams, MeshReport
 from tierslieux.territory.models import Commune
 from tierslieux.territory.selectors import DepartementRow, departement_table, outlines_geojson
@@ -268,7 +269,7 @@ def csv_text(columns: Iterable[str], records: Iterable[dict[str, Any]]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     for record in records:
-        writer.writerow([csv_value(record[column]) for column in columns])
+        writer.writerow([csv_value(spreadsheet_safe(record[column])) for column in columns])
     return out.getvalue()
 
 

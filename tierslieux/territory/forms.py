@@ -1,4 +1,5 @@
-"""The scenario form of the territorial mesh page: where should the next places open?"""
+"""The forms of the territorial mesh page: where should the next places open? And the commune
+search of the autocompletes."""
 
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,13 @@ TARGET_ALL = "all"
 
 def _range_errors(message: Any) -> dict[str, Any]:
     return {"min_value": message, "max_value": message, "invalid": message, "required": message}
+
+
+class CommuneSearchForm(forms.Form):
+    """The commune autocomplete's query (``CharField`` refuses a NUL byte, which PostgreSQL
+    cannot compare)."""
+
+    q = forms.CharField(max_length=80, required=False, strip=True)
 
 
 class ScenarioForm(forms.Form):

@@ -130,7 +130,7 @@ def departement_table() -> list[DepartementRow]:
 def commune_search(*, query: str, limit: int = 10) -> list[Commune]:
     """Communes whose name starts with ``query`` (or whose code or postcode equals it)."""
     query = query.strip()
-    if not query:
+    if not query or "\x00" in query:  # PostgreSQL cannot compare a NUL byte
         return []
     if query.isdigit():
         found = list(Commune.objects.filter(code=query)[:limit])

@@ -9,11 +9,12 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
 from tierslieux.core.models import TaskProgress
+from tierslieux.core.params import query_id
 from tierslieux.core.permissions import permission_required, user_can
 from tierslieux.core.selectors import task_progress_get
 from tierslieux.core.tasks import task_enqueue
 from tierslieux.territory import exports, selectors, tasks
-from tierslieux.territory.forms import ScenarioForm
+from tierslieux.territory.forms import CommuneSearchForm, ScenarioForm
 from tierslieux.territory.mesh import MeshParams, places_read
 from tierslieux.territory.mesh_cache import mesh_report_cached, territory_facts_cached
 
@@ -146,9 +147,9 @@ def _page(
 def territory_detail(request: HttpRequest) -> HttpResponse:
     """The territorial mesh: key figures, map, white zones, départements, scenarios."""
     progress = None
-    scenario = request.GET.get("scenario", "")
-    if scenario.isdigit() and user_can(request.user, "territory.run_analysis"):
-        progress = _scenario_progress(request, int(scenario))
+    scenario = query_id(request.GET, "scenario")
+    if scenario is not None and user_can(request.user, "territory.run_analysis"):
+        progress = _scenario_progress(request, scenario)
     return _page(request, progress=progress)
 
 
@@ -199,12 +200,12 @@ def scenario_result(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("territory.view")
 def commune_times(request: HttpRequest) -> JsonResponse:
     """Per commune: mean minutes to the nearest place, share covered, white zone (the map)."""
-    scenario = request.GET.get("scenario", "")
     params = None
-    if scenario:
-        if not scenario.isdigit():
+    if request.GET.get("scenario"):
+        scenario = query_id(request.GET, "scenario")
+        if scenario is None:
             raise Http404("scenario must be a number")
-        _progress, params = _finished_scenario(request, int(scenario))
+        _progress, params = _finished_scenario(request, scenario)
     report = mesh_report_cached(params)
     return JsonResponse(exports.commune_times(report))
 
@@ -237,7 +238,10 @@ def mesh_download(
 @permission_required("territory.view")
 def commune_search(request: HttpRequest) -> HttpResponse:
     """Autocomplete: communes matching a name prefix, an INSEE code or a postcode."""
-    communes = selectors.commune_search(query=request.GET.get("q", "")[:80])
+    form = CommuneSearchForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"results": [], "errors": form.errors.get_json_data()}, status=400)
+    communes = selectors.commune_search(query=form.cleaned_data["q"])
     return JsonResponse(
         {
             "results": [

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from tierslieux.core.links import is_http_url, scheme_of, validate_http_url
 from tierslieux.core.text import normalize
 
 
@@ -60,16 +61,21 @@ class ParsedFile:
 
 
 def drop_invalid_contacts(record: "PlaceRecord") -> list[str]:
-    """Empty the website or e-mail of ``record`` when it is not one; say what was dropped.
+    """Empty the website or e-mail of ``record`` when it is not one, and leave out the social
+    links that are not http(s) addresses; say what was dropped.
 
     Census files put notes in these columns ("en cours", a person's name): such a cell is
-    not a reason to refuse the place, but it must not be published as a link.
+    not a reason to refuse the place, but it must not be published as a link. (An address
+    with a script scheme is refused earlier, by ``clean_url``.)
     """
     from django.core.exceptions import ValidationError
-    from django.core.validators import EmailValidator, URLValidator
+    from django.core.validators import EmailValidator
 
     dropped = []
-    checks = (("website", URLValidator(), _("website")), ("email", EmailValidator(), _("e-mail")))
+    checks = (
+        ("website", validate_http_url, _("website")),
+        ("email", EmailValidator(), _("e-mail")),
+    )
     for name, validator, label in checks:
         value = getattr(record, name)
         if not value:
@@ -82,6 +88,13 @@ def drop_invalid_contacts(record: "PlaceRecord") -> list[str]:
                 % {"label": label, "value": value}
             )
             setattr(record, name, "")
+    for network, url in list(record.social_links.items()):
+        if not is_http_url(url):
+            dropped.append(
+                _("%(label)s ignored, it is not one: “%(value)s”")
+                % {"label": network, "value": url}
+            )
+            del record.social_links[network]
     return dropped
 
 
@@ -180,8 +193,21 @@ def clean_insee(value: str) -> str:
     return text if _INSEE.match(text) else ""
 
 
+# Schemes that run code or embed content when a link is followed: a cell holding one is an
+# attack, not a note, and its row is refused.
+SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "livescript", "data", "file", "blob"})
+
+
 def clean_url(value: str) -> str:
+    """A web address as stored: ``https://`` added to a bare host name; ``BadValue`` for an
+    address with a script scheme (``javascript:``, ``data:``…), whatever its case or the tabs
+    and line breaks inside."""
     text = (value or "").strip()
+    if scheme_of(text) in SCRIPT_SCHEMES:
+        raise BadValue(
+            _("link refused, only http:// and https:// addresses are accepted: “%(value)s”")
+            % {"value": text[:100]}
+        )
     if text and " " not in text and not re.match(r"^https?://", text, re.IGNORECASE):
         text = "https://" + text.lstrip("/")
     return text

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 from django.utils.translation import gettext as _
 
-from tierslieux.core.text import normalize
+from tierslieux.core.text import normalize, strip_invisible
 from tierslieux.places.importers.base import (
     KIND_KEYWORDS,
     SERVICE_KEYWORDS,
@@ -33,12 +33,18 @@ _REGION_CODE = re.compile(r"^\d{2}$")
 
 def _decode(data: bytes) -> str:
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BadValue(
             _("the file is not UTF-8 (unreadable byte at position %(position)s)")
             % {"position": exc.start}
         ) from exc
+    if "\x00" in text:  # PostgreSQL cannot store it; a text file never holds one
+        raise BadValue(
+            _("the file holds a NUL character (position %(position)s): it is not a text file")
+            % {"position": text.index("\x00")}
+        )
+    return text
 
 
 def _csv_rows(
@@ -128,6 +134,9 @@ def _keep(parsed: ParsedFile, record: PlaceRecord) -> None:
 
 
 def _require_name(name: str) -> str:
+    """The name without control or bidirectional characters (a right-to-left override would
+    show it reversed on every page); ``BadValue`` when nothing is left."""
+    name = strip_invisible(name)
     if not name:
         raise BadValue(_("missing name"))
     return name
