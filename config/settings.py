@@ -178,7 +178,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tiers-lieux@localhost
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Accounts (docs/accounts.md): how long each one-time link stays valid, in seconds, and how many
-# sign-ups and password-reset requests one client address may make per hour.
+# sign-ups and password-reset requests one client address (and changes of e-mail one user)
+# may make per hour.
 ACCOUNT_CONFIRMATION_MAX_AGE = int(os.environ.get("ACCOUNT_CONFIRMATION_MAX_AGE", 3 * 24 * 3600))
 ACCOUNT_INVITATION_MAX_AGE = int(os.environ.get("ACCOUNT_INVITATION_MAX_AGE", 7 * 24 * 3600))
 ACCOUNT_EMAIL_CHANGE_MAX_AGE = int(os.environ.get("ACCOUNT_EMAIL_CHANGE_MAX_AGE", 24 * 3600))

@@ -343,3 +343,19 @@ def test_call_page_offers_anonymous_visitors_to_create_an_account(client):
     assert reverse("accounts:signup") in body
     assert f"{reverse('accounts:login')}?next=" in body
     assert "Ask the Région's tiers-lieux team for one" not in body
+
+
+def test_change_email_requests_are_limited_per_user(client, settings):
+    settings.ACCOUNT_RESETS_PER_HOUR = 1
+    client.force_login(UserFactory(username="me", email="me@example.org"))
+    data = {"new_email": "me@new.example", "password": "correct-horse-battery"}
+    assert client.post(reverse("accounts:email_change"), data).status_code == 302
+    assert client.post(reverse("accounts:email_change"), data).status_code == 429
+
+
+def test_account_page_links_to_invitations_for_staff_only(client):
+    client.force_login(UserFactory(holder=True))
+    url = reverse("accounts:invitation_list")
+    assert url not in client.get(reverse("accounts:account_detail")).content.decode()
+    client.force_login(UserFactory(instructor=True))
+    assert url in client.get(reverse("accounts:account_detail")).content.decode()

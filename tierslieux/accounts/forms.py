@@ -47,9 +47,10 @@ class SignupForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[
-            "password1"
-        ].help_text = password_validation.password_validators_help_text_html()
+        # One sentence after the other (a list would be laid out in columns by the site's CSS).
+        self.fields["password1"].help_text = " ".join(
+            password_validation.password_validators_help_texts()
+        )
 
     def clean(self) -> dict:
         data = super().clean()

@@ -58,6 +58,11 @@ def account_detail(request: HttpRequest) -> HttpResponse:
 def email_change(request: HttpRequest) -> HttpResponse:
     form = EmailChangeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        if throttle_hit(
+            scope="email_change", key=str(request.user.pk), limit=settings.ACCOUNT_RESETS_PER_HOUR
+        ):
+            form.add_error(None, _("Too many requests. Try again in an hour."))
+            return render(request, "accounts/email_change.html", {"form": form}, status=429)
         try:
             services.email_change_request(
                 user=request.user, new_email=form.cleaned_data["new_email"]
