@@ -330,7 +330,11 @@ def _pending(invitation: Invitation) -> None:
 def invitation_resend(*, invitation: Invitation, by: Any, at: datetime | None = None) -> Invitation:
     """Send the invitation again with a new link (the previous link stops working)."""
     require(by, "accounts.manage_roles")
-    invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=invitation.pk)
+    )
     _pending(invitation)
     user = invitation.user
     user.set_unusable_password()
@@ -346,7 +350,11 @@ def invitation_resend(*, invitation: Invitation, by: Any, at: datetime | None = 
 def invitation_cancel(*, invitation: Invitation, by: Any, at: datetime | None = None) -> Invitation:
     """Cancel a pending invitation: its link stops working and the unused account is deleted."""
     require(by, "accounts.manage_roles")
-    invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=invitation.pk)
+    )
     _pending(invitation)
     user = invitation.user
     invitation.state = InvitationState.CANCELLED
