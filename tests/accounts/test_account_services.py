@@ -391,3 +391,28 @@ def test_an_expired_email_change_link_is_refused(settings):
         services.email_change_confirm(token=token)
     with pytest.raises(ValidationError):
         services.email_change_confirm(token=token[:-2] + "xx")
+
+
+def test_unconfirmed_accounts_are_purged_once_their_link_expired(settings):
+    user = _register()
+    confirmed = _register(email="ok@example.org")
+    services.user_confirm(
+        uidb64=_uid(confirmed), token=signup_confirmation_tokens.make_token(confirmed)
+    )
+    deactivated = UserFactory(username="old", is_active=False)
+    soon = timezone.now() + timedelta(seconds=settings.ACCOUNT_CONFIRMATION_MAX_AGE - 60)
+    assert services.user_purge_unconfirmed(at=soon) == 0
+    later = timezone.now() + timedelta(seconds=settings.ACCOUNT_CONFIRMATION_MAX_AGE + 60)
+    assert services.user_purge_unconfirmed(at=later) == 1
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert User.objects.filter(pk__in=[confirmed.pk, deactivated.pk]).count() == 2
+
+
+def test_invitation_changes_are_audited(instructor):
+    from auditlog.models import LogEntry
+
+    invitation = services.user_invite(
+        email="r@example.org", role="reader", organisation=None, by=instructor
+    )
+    services.invitation_cancel(invitation=invitation, by=instructor)
+    assert LogEntry.objects.get_for_object(invitation).count() >= 2

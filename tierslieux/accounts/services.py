@@ -4,7 +4,7 @@ E-mails leave after the commit (``emails.send_after_commit``), their links built
 ``settings.SITE_URL``.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -196,6 +196,25 @@ def user_confirm(*, uidb64: str, token: str, at: datetime | None = None) -> User
     user.groups.add(Group.objects.get_or_create(name=HOLDER_SIGNUP_ROLE.value)[0])
     user.__dict__.pop("_role_cache", None)
     return user
+
+
+@transaction.atomic
+def user_purge_unconfirmed(*, at: datetime | None = None) -> int:
+    """Delete the self-registered accounts never confirmed whose link has expired at ``at``;
+    return how many. Someone who registered another person's address leaves nothing behind."""
+    limit = (at or timezone.now()) - timedelta(seconds=settings.ACCOUNT_CONFIRMATION_MAX_AGE)
+    stale = User.objects.filter(
+        origin=UserOrigin.SIGNUP,
+        email_confirmed_at__isnull=True,
+        is_active=False,
+        last_login__isnull=True,
+        date_joined__lt=limit,
+    )
+    count = 0
+    for user in stale:
+        user.delete()
+        count += 1
+    return count
 
 
 # --- password reset --------------------------------------------------------------------------
