@@ -28,7 +28,7 @@ def send_after_commit(name: str, *, to: str, context: dict) -> None:
         **context,
     }
     subject = " ".join(render_to_string(f"accounts/emails/{name}_subject.txt", full).split())
-    body = render_to_string(f"accounts/emails/{name}_body.txt", full)
+    body = render_to_string(f"accounts/emails/{name}_body.txt", full).strip() + "\n"
 
     def send() -> None:
         send_mail(subject, body, None, [to])
