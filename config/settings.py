@@ -176,6 +176,20 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tiers-lieux@localhost")
 
+# The public address of the site: every link in an e-mail is built from it, never from the
+# Host header of a request (which a client can write).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Accounts (docs/accounts.md): how long each one-time link stays valid, in seconds, and how many
+# sign-ups and password-reset requests one client address (and changes of e-mail one user)
+# may make per hour.
+ACCOUNT_CONFIRMATION_MAX_AGE = int(os.environ.get("ACCOUNT_CONFIRMATION_MAX_AGE", 3 * 24 * 3600))
+ACCOUNT_INVITATION_MAX_AGE = int(os.environ.get("ACCOUNT_INVITATION_MAX_AGE", 7 * 24 * 3600))
+ACCOUNT_EMAIL_CHANGE_MAX_AGE = int(os.environ.get("ACCOUNT_EMAIL_CHANGE_MAX_AGE", 24 * 3600))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", 24 * 3600))
+ACCOUNT_SIGNUPS_PER_HOUR = int(os.environ.get("ACCOUNT_SIGNUPS_PER_HOUR", "5"))
+ACCOUNT_RESETS_PER_HOUR = int(os.environ.get("ACCOUNT_RESETS_PER_HOUR", "10"))
+
 # Reference data committed with the product (data/PROVENANCE.md).
 TERRITORY_DATA_DIR = Path(os.environ.get("TERRITORY_DATA_DIR", BASE_DIR / "data" / "territory"))
 TERRITORY_REGION_CODE = os.environ.get("TERRITORY_REGION_CODE", "75")

@@ -36,3 +36,8 @@ def test_account_page_needs_login(client):
     assert client.get("/comptes/mon-compte/").status_code == 302
     client.force_login(UserFactory(network=True))
     assert "Réseau régional" in client.get("/comptes/mon-compte/").content.decode()
+
+
+def test_purge_command_runs(capsys):
+    call_command("accounts_purge_unconfirmed")
+    assert "0 unconfirmed account(s) deleted." in capsys.readouterr().out

@@ -10,7 +10,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from tierslieux.accounts.models import Organisation, User
+        from tierslieux.accounts.models import Invitation, Organisation, User
 
         auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups"})
         auditlog.register(Organisation)
+        auditlog.register(Invitation)

@@ -1,10 +1,13 @@
 """Users and the organisations they act for. Roles are groups (``tierslieux.core.roles``)."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from tierslieux.core.models import BaseModel
+from tierslieux.core.roles import Role
 
 
 class OrganisationKind(models.TextChoices):
@@ -44,8 +47,21 @@ class Organisation(BaseModel):
         return self.name
 
 
+class UserOrigin(models.TextChoices):
+    """How an account came to exist (which one-time links may activate it)."""
+
+    STAFF = "staff", _("Created by the Région's team")
+    SIGNUP = "signup", _("Self-registration")
+    INVITATION = "invitation", _("Invitation")
+
+
 class User(AbstractUser):
-    """A person with an account. Their roles are their groups."""
+    """A person with an account. Their roles are their groups.
+
+    A self-registered account is created inactive (``origin=signup``, ``email_confirmed_at``
+    empty) and activated by the link sent to its address; an invited one is created inactive
+    with an unusable password and activated when its holder sets a password from the link.
+    """
 
     organisation = models.ForeignKey(
         Organisation,
@@ -55,7 +71,79 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
+    origin = models.CharField(
+        _("origin"), max_length=12, choices=UserOrigin.choices, default=UserOrigin.STAFF
+    )
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """A self-registered account whose address was never confirmed (cannot log in yet)."""
+        return (
+            self.origin == UserOrigin.SIGNUP
+            and self.email_confirmed_at is None
+            and not self.is_active
+        )
+
+
+class InvitationState(models.TextChoices):
+    """Where an invitation stands."""
+
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Invitation(BaseModel):
+    """A partner invited by the Région's team: the account exists, inactive, until its holder
+    sets a password from the link sent by e-mail."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitation",
+    )
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=InvitationState.choices, default=InvitationState.PENDING
+    )
+    sent_at = models.DateTimeField(_("last sent at"))
+    send_count = models.PositiveSmallIntegerField(_("times sent"), default=1)
+    ended_at = models.DateTimeField(_("accepted or cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(state="pending"),
+                name="accounts_invitation_one_pending_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email
