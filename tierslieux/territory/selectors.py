@@ -1,7 +1,8 @@
 """Reads on the territory, and the adapter that turns querysets into arrays for analytics."""
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Sum
 
+from tierslieux.core.text import normalize
 from tierslieux.territory.analytics import geometry, indicators
 from tierslieux.territory.models import Commune, Departement, Epci, PopulationCell
 
@@ -127,23 +129,175 @@ def departement_table() -> list[DepartementRow]:
     return rows
 
 
+# --- finding a commune from what a person typed -----------------------------------------------
+
+INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.IGNORECASE)
+_QUALIFIED = re.compile(r"^(?P<name>.*?)\s*\((?P<qualifier>[0-9AB]{2,5})\)$", re.IGNORECASE)
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+CANDIDATE_LIMIT = 20
+"""At most this many communes are offered to choose from."""
+
+# Ranks of a match, best first.
+RANK_CODE, RANK_POSTCODE, RANK_NAME, RANK_PREFIX, RANK_CONTAINS = range(5)
+
+
+def commune_key(text: str) -> str:
+    """The comparison form of a commune name: no accents, case, hyphens; "St" is "Saint"."""
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in normalize(text).split())
+
+
+def commune_label(commune: Commune) -> str:
+    """How a commune is written back to a person: "Saint-Émilion (33)"."""
+    return f"{commune.name} ({commune.departement_id})"
+
+
+@dataclass(frozen=True, slots=True)
+class _IndexRow:
+    code: str
+    key: str
+    departement: str
+    postal_codes: tuple[str, ...]
+    population: int
+
+
+_search_index: dict[tuple[int, str], tuple[_IndexRow, ...]] = {}
+
+
+def _commune_index() -> tuple[_IndexRow, ...]:
+    """Every commune's comparison key, built once per process (and per territory loaded)."""
+    latest = Commune.objects.order_by("-code").values_list("code", flat=True).first() or ""
+    stamp = (Commune.objects.count(), latest)
+    if stamp not in _search_index:
+        _search_index.clear()
+        rows = Commune.objects.values_list(
+            "code", "name", "departement_id", "postal_codes", "population"
+        )
+        _search_index[stamp] = tuple(
+            _IndexRow(code, commune_key(name), dep, tuple(postal or ()), population)
+            for code, name, dep, postal, population in rows
+        )
+    return _search_index[stamp]
+
+
+def _matches(query: str) -> list[tuple[int, _IndexRow]]:
+    """(rank, row) of every commune ``query`` may mean, best first, largest first."""
+    text = " ".join(query.split())
+    qualifier = ""
+    qualified = _QUALIFIED.match(text)
+    if qualified and qualified["name"]:
+        text, qualifier = qualified["name"], qualified["qualifier"].upper()
+    found: list[tuple[int, _IndexRow]] = []
+    compact = text.replace(" ", "")
+    if compact.isdigit() or INSEE_CODE.match(compact):
+        upper = compact.upper()
+        for row in _commune_index():
+            if row.code == upper:
+                found.append((RANK_CODE, row))
+            elif upper in row.postal_codes:
+                found.append((RANK_POSTCODE, row))
+            elif (
+                len(upper) < 5
+                and upper.isdigit()
+                and any(p.startswith(upper) for p in row.postal_codes)
+            ):
+                found.append((RANK_PREFIX, row))
+    else:
+        key = commune_key(text)
+        if not key:
+            return []
+        words = key.split()
+        for row in _commune_index():
+            if row.key == key:
+                found.append((RANK_NAME, row))
+            elif row.key.startswith(key):
+                found.append((RANK_PREFIX, row))
+            elif all(word in row.key for word in words):
+                found.append((RANK_CONTAINS, row))
+        if qualifier:
+            found = [
+                (rank, row)
+                for rank, row in found
+                if qualifier in (row.departement, *row.postal_codes)
+            ]
+    found.sort(key=lambda hit: (hit[0], -hit[1].population, hit[1].key))
+    return found
+
+
+def _communes(codes: list[str]) -> list[Commune]:
+    by_code = Commune.objects.select_related("departement").in_bulk(codes)
+    return [by_code[code] for code in codes if code in by_code]
+
+
 def commune_search(*, query: str, limit: int = 10) -> list[Commune]:
-    """Communes whose name starts with ``query`` (or whose code or postcode equals it)."""
+    """Communes ``query`` may mean, best first: its INSEE code, a postcode (or the start of
+    one), its name (accents, case and hyphens ignored), the start of its name, then names
+    holding every word typed; "Name (33)" keeps the communes of département 33."""
     query = query.strip()
     if not query:
         return []
-    if query.isdigit():
-        found = list(Commune.objects.filter(code=query)[:limit])
-        if len(found) < limit:
-            # postal_codes is a JSON list: a substring match on its text works on every backend.
-            found += list(
-                Commune.objects.filter(postal_codes__icontains=f'"{query}"').exclude(code=query)[
-                    : limit - len(found)
-                ]
-            )
-        return found
-    return list(
-        Commune.objects.filter(name__istartswith=query).order_by("-population", "name")[:limit]
+    return _communes([row.code for _rank, row in _matches(query)[:limit]])
+
+
+def commune_matches(commune: Commune, query: str) -> bool:
+    """Whether ``query`` may mean ``commune`` (its name, label, start of name, code, postcode)."""
+    if commune_key(query) == commune_key(commune_label(commune)):
+        return True
+    return any(row.code == commune.code for _rank, row in _matches(query))
+
+
+@dataclass(frozen=True)
+class CommuneChoice:
+    """The outcome of resolving typed text: one commune, several candidates, or nothing."""
+
+    query: str
+    commune: Commune | None = None
+    candidates: list[Commune] = field(default_factory=list)
+    total: int = 0
+    """How many communes matched (``candidates`` holds the first ``CANDIDATE_LIMIT``)."""
+    guessed: bool = False
+    """The candidates only hold the words typed somewhere in their name (no name matched)."""
+
+    @property
+    def is_ambiguous(self) -> bool:
+        """No commune resolved, but candidates to choose from (one, if only guessed)."""
+        return self.commune is None and bool(self.candidates)
+
+    @property
+    def is_unknown(self) -> bool:
+        return self.commune is None and not self.candidates
+
+
+def commune_resolve(*, query: str, code: str = "") -> CommuneChoice:
+    """The commune meant by ``code`` (picked from suggestions) or by the text ``query``.
+
+    A picked code wins while the text still names it (the text may have been changed since,
+    when JavaScript is off). Otherwise one commune is resolved when the text is its INSEE
+    code, a postcode of it alone, its exact name shared with no other commune ("pau" is Pau,
+    not Pauillac), or the start of its name alone; communes sharing a postcode or a name are
+    candidates to choose from; names merely holding the words typed are only suggested.
+    """
+    query = " ".join(query.split())
+    code = code.strip().upper()
+    if code and INSEE_CODE.match(code):
+        chosen = Commune.objects.select_related("departement").filter(code=code).first()
+        if chosen is not None and (not query or commune_matches(chosen, query)):
+            return CommuneChoice(query=query or commune_label(chosen), commune=chosen)
+    if not query:
+        return CommuneChoice(query="")
+    hits = _matches(query)
+    strong = [row.code for rank, row in hits if rank <= RANK_NAME]
+    prefix = [row.code for rank, row in hits if rank == RANK_PREFIX]
+    loose = [row.code for rank, row in hits if rank == RANK_CONTAINS]
+    if len(strong) == 1:
+        return CommuneChoice(query=query, commune=_communes(strong)[0])
+    if not strong and len(prefix) == 1:
+        return CommuneChoice(query=query, commune=_communes(prefix)[0])
+    chosen_codes = strong or prefix or loose
+    return CommuneChoice(
+        query=query,
+        candidates=_communes(chosen_codes[:CANDIDATE_LIMIT]),
+        total=len(chosen_codes),
+        guessed=not (strong or prefix),
     )
 
 
@@ -181,8 +335,6 @@ def commune_locator() -> CommuneLocator:
 
 def commune_by_postcode_and_name(*, postcode: str, name: str) -> Commune | None:
     """The commune whose postcodes include ``postcode`` and whose name matches ``name``."""
-    from tierslieux.core.text import normalize
-
     if not postcode:
         return None
     candidates = list(Commune.objects.filter(postal_codes__icontains=f'"{postcode}"'))
