@@ -1,6 +1,7 @@
 """Reads on the territory, and the adapter that turns querysets into arrays for analytics."""
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -419,3 +420,45 @@ def outlines_geojson(*, level: str, departement: str = "") -> bytes:
     return cache.get_or_set(
         key, lambda: _build_outlines(level, departement), timeout=OUTLINE_CACHE_SECONDS
     )
+
+
+# --- town names for the maps' offline base layer ----------------------------------------------
+
+TOWN_LABEL_DECIMALS = 4
+
+
+def _build_towns() -> bytes:
+    rows = Commune.objects.order_by("-population", "name").values_list(
+        "name", "population", "lon", "lat"
+    )
+    towns = [
+        [name, population, round(lon, TOWN_LABEL_DECIMALS), round(lat, TOWN_LABEL_DECIMALS)]
+        for name, population, lon, lat in rows
+    ]
+    body = {"fields": ["name", "population", "lon", "lat"], "towns": towns}
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def towns_json() -> bytes:
+    """Every commune's name, population and town-hall point (lon, lat), largest first, as
+    compact JSON rows: the maps draw the names of the larger towns at each zoom (a base layer
+    without tiles). About 160 kB, 65 kB compressed, for the region's 4,293 communes."""
+    stamp = Commune.objects.count()
+    return cache.get_or_set(
+        f"territory:towns:v2:{stamp}", _build_towns, timeout=OUTLINE_CACHE_SECONDS
+    )
+
+
+def departements_near(*, lon: float, lat: float, radius_km: float = 25.0) -> list[str]:
+    """Codes of the départements with a town hall within about ``radius_km`` of the point
+    (a bounding box: the small map of a place loads the commune outlines of these)."""
+    dlat = radius_km / 111.0
+    dlon = radius_km / (111.0 * max(0.2, math.cos(math.radians(lat))))
+    codes = (
+        Commune.objects.filter(
+            lat__range=(lat - dlat, lat + dlat), lon__range=(lon - dlon, lon + dlon)
+        )
+        .values_list("departement_id", flat=True)
+        .distinct()
+    )
+    return sorted(set(codes))
