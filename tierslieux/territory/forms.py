@@ -282,12 +282,12 @@ class CommuneField(forms.Field):
         "too_long": _("Type at most %(max)s characters."),
         "control": _("Remove the special characters from the commune."),
         "ambiguous": _(
-            "Several communes match “%(query)s”: choose yours below, or type its name with "
-            "its département, e.g. %(example)s."
+            "Several communes match “%(query)s”: choose yours in the list, or type its name "
+            "with its département, e.g. %(example)s."
         ),
         "ambiguous_more": _(
-            "%(total)s communes match “%(query)s”: choose yours among the largest below, or "
-            "type more of its name."
+            "%(total)s communes match “%(query)s”: choose yours among the largest, listed "
+            "here, or type more of its name."
         ),
         "guessed": _("No commune is named “%(query)s”. Did you mean one of these?"),
         "unknown": _(
