@@ -150,7 +150,27 @@
   overlays[labels.places] = clusters;
   overlays[labels.departements] = departements;
   overlays[labels.communes] = communes;
+  // Names of the larger towns (static/js/basemap.js): a readable background without tiles.
+  if (window.TiersLieuxBasemap && config.townsUrl) {
+    var towns = window.TiersLieuxBasemap.townLabels(config.townsUrl);
+    overlays[labels.towns] = towns;
+    if (!config.tileUrl) {
+      towns.addTo(map);
+    }
+    clusters.on("animationend", function () {
+      towns.redraw(); // names go around the groups of places where they settled
+    });
+  }
   L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+  // Without tiles, a town's zoom shows the commune lines under the names (once: the visitor
+  // may switch them off again).
+  var communesShown = false;
+  map.on("zoomend", function () {
+    if (!config.tileUrl && !communesShown && map.getZoom() >= 10) {
+      communesShown = true;
+      communes.addTo(map);
+    }
+  });
   L.control.scale({ imperial: false }).addTo(map);
   map.addLayer(clusters);
 

@@ -157,6 +157,11 @@
   overlays[labels.departements] = departements;
   overlays[labels.places] = places;
   overlays[labels.sites] = sites;
+  // Names of the larger towns (static/js/basemap.js), over the coloured communes.
+  if (window.TiersLieuxBasemap && config.townsUrl) {
+    var towns = window.TiersLieuxBasemap.townLabels(config.townsUrl).addTo(map);
+    overlays[labels.towns] = towns;
+  }
   L.control.layers(null, overlays, { collapsed: false }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
 

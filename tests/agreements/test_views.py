@@ -650,6 +650,19 @@ def test_writing_a_journal_entry(instructor):
     assert entry.commune.code == "24311" and entry.author == instructor
 
 
+def test_a_journal_entry_takes_the_commune_by_its_name(instructor):
+    data = {
+        "project_label": "Tiers-lieu du Bocage",
+        "commune": "bressuire",
+        "stage": "idea",
+        "kind": "contact",
+        "happened_on": TODAY().isoformat(),
+    }
+    response = _client(instructor).post(reverse("agreements:journal_create"), data)
+    assert response.status_code == 302
+    assert JournalEntry.objects.get().commune.code == "79049"
+
+
 def test_a_journal_entry_must_name_its_project(instructor):
     response = _client(instructor).post(
         reverse("agreements:journal_create"),

@@ -21,7 +21,8 @@ def test_visitor_sees_clustered_places_on_the_map(page):
 
     container = page.locator("#place-map")
     expect(container).to_have_attribute("aria-label", re.compile("."))
-    expect(container).to_have_attribute("data-ready", "true")
+    # The département outlines are computed on first use: seconds on a busy machine.
+    expect(container).to_have_attribute("data-ready", "true", timeout=60_000)
     expect(container).to_have_attribute("data-places", "7")
     # No tile server: the 12 département outlines are the background.
     expect(page.locator(".leaflet-tile")).to_have_count(0)

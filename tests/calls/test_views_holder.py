@@ -336,6 +336,28 @@ def test_invalid_input_keeps_everything_typed_and_saves_nothing(client, holder, 
     assert draft.expenses.count() == 2  # the factory's plan is untouched
 
 
+def test_the_holder_types_the_commune_by_name_or_by_postcode(client, holder, draft):
+    """Issue 12: "Bressuire" or "79300" in the commune field, the INSEE code kept behind it."""
+    _as(client, holder)
+    url = reverse("calls:application_edit", args=[draft.pk])
+    response = client.post(url, edit_data(draft, commune="Bressuire"))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.commune_id == "79049"
+
+    # 79300 is shared by four communes (and is Sainte-Verge's INSEE code): the form lists them.
+    response = client.post(url, edit_data(draft, commune="79300"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Several communes match “79300”" in html
+    assert 'name="commune_choice" value="79049"' in html
+    assert 'value="79300"' in html  # what was typed is kept
+    response = client.post(url, edit_data(draft, commune="79300", commune_choice="79038"))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.commune_id == "79038"  # Boismé
+
+
 def test_a_development_application_names_the_place_developed(client, holder, organisation):
     from tests.places.factories import PlaceFactory
 

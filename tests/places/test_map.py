@@ -3,6 +3,7 @@
 import gzip
 import json
 import re
+from html import unescape as html_unescape
 
 import pytest
 from django.urls import reverse
@@ -203,3 +204,76 @@ def test_outlines_refuse_unknown_parameters(client, params):
 def test_map_endpoints_refuse_posts(client):
     assert client.post(reverse("places:places_geojson")).status_code == 405
     assert client.post(reverse("places:place_map")).status_code == 405
+
+
+# --- town names of the offline base layer --------------------------------------------------
+
+
+def test_town_names_are_every_commune_largest_first(client):
+    response = client.get(reverse("places:towns_json"), HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip"
+    assert "max-age" in response["Cache-Control"]
+    data = json.loads(gzip.decompress(response.content))
+    assert data["fields"] == ["name", "population", "lon", "lat"]
+    towns = data["towns"]
+    assert len(towns) == Commune.objects.count() == 4293
+    assert towns[0][:2] == ["Bordeaux", Commune.objects.get(code="33063").population]
+    populations = [t[1] for t in towns]
+    assert populations == sorted(populations, reverse=True)
+    bressuire = next(t for t in towns if t[0] == "Bressuire")
+    assert bressuire[2:] == [
+        round(Commune.objects.get(code="79049").lon, 4),
+        round(Commune.objects.get(code="79049").lat, 4),
+    ]
+
+
+def test_map_page_and_mesh_map_draw_the_town_names(client):
+    html = client.get(reverse("places:place_map")).content.decode()
+    config = json.loads(re.search(r'<script id="map-config"[^>]*>(.*?)</script>', html, re.S)[1])
+    assert config["townsUrl"] == reverse("places:towns_json")
+    assert "js/basemap.js" in html
+    html = client.get(reverse("territory:territory_detail")).content.decode()
+    assert "js/basemap.js" in html
+
+
+# --- the small map of a place's page -------------------------------------------------------
+
+
+def test_place_page_has_a_small_offline_map(client):
+    place = PlaceFactory(
+        name="Le Bocage numérique", commune=commune("79049"), location_precision="commune"
+    )
+    html = client.get(reverse("places:place_detail", args=[place.pk]), **EN).content.decode()
+    container = re.search(r'<div id="place-map"[^>]*>', html, re.S)[0]
+    assert f'data-lat="{place.lat:.6f}"' in container
+    assert f'data-lon="{place.lon:.6f}"' in container
+    assert 'data-name="Le Bocage numérique"' in container
+    assert f'data-towns-url="{reverse("places:towns_json")}"' in container
+    assert "?level=departement" in container
+    # The commune lines of the départements within 25 km: only Deux-Sèvres around Bressuire
+    # (Vendée and Maine-et-Loire are not in the region's data, Vienne is further).
+    communes_urls = html_unescape(re.search(r'data-communes-urls="([^"]*)"', container)[1])
+    assert communes_urls.split() == [
+        reverse("places:outlines_geojson") + "?level=commune&departement=79"
+    ]
+    assert 'data-tile-url=""' in container  # no tiles unless MAP_TILE_URL is set
+    assert "vendor/leaflet/leaflet.js" in html and "js/place-map.js" in html
+    # The precision in words; the coordinates as a note.
+    assert "Located at the town hall of Bressuire" in html
+    assert "Coordinates: latitude" in html
+    assert "<script>" not in html and " onclick=" not in html
+
+
+def test_a_place_located_at_its_address_says_so(client):
+    place = PlaceFactory(location_precision="address")
+    html = client.get(reverse("places:place_detail", args=[place.pk]), **EN).content.decode()
+    assert "Located at the address." in html
+    assert 'data-precision="address"' in html
+
+
+def test_place_map_uses_tiles_when_configured(client, settings):
+    settings.MAP_TILE_URL = "https://tile.example.org/{z}/{x}/{y}.png"
+    place = PlaceFactory()
+    html = client.get(reverse("places:place_detail", args=[place.pk])).content.decode()
+    assert 'data-tile-url="https://tile.example.org/{z}/{x}/{y}.png"' in html

@@ -48,6 +48,9 @@ def test_search_ignores_accents_and_case_and_needs_every_word(client):
         ({"departement": "64"}, {"Biarritz"}),
         ({"epci": "243300316"}, {"Bordeaux"}),
         ({"commune": "33063"}, {"Bordeaux"}),
+        ({"commune": "bordeaux"}, {"Bordeaux"}),
+        ({"commune": "33000"}, {"Bordeaux"}),
+        ({"commune": "Biarritz (64)", "commune_code": "64122"}, {"Biarritz"}),
         ({"kind": "fablab"}, {"Biarritz"}),
         ({"service": "cafe"}, {"Bordeaux"}),
         ({"state": "project"}, {"Biarritz"}),
@@ -83,10 +86,20 @@ def test_htmx_request_gets_only_the_results(client):
 
 def test_bad_filter_keeps_what_was_typed_and_says_why(client):
     html = client.get(
-        reverse("places:place_list"), {"commune": "99999", "q": "abc"}
+        reverse("places:place_list"), {"commune": "99999", "q": "abc"}, HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert 'value="99999"' in html and 'value="abc"' in html
-    assert "Code commune inconnu" in html
+    assert "No commune of Nouvelle-Aquitaine matches “99999”" in html
+
+
+def test_an_ambiguous_commune_filter_lists_the_communes_to_choose(client):
+    PlaceFactory(name="Lieu Mérignac", commune=commune("33281"))
+    url = reverse("places:place_list")
+    html = client.get(url, {"commune": "Mérignac"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Several communes match “Mérignac”" in html
+    assert 'name="commune_choice" value="33281"' in html
+    html = client.get(url, {"commune": "Mérignac", "commune_choice": "33281"}).content.decode()
+    assert "Lieu Mérignac" in html
 
 
 def test_detail_shows_the_attribution_of_the_source(client):
@@ -115,12 +128,50 @@ def test_visitor_proposes_a_place_that_waits_unpublished(client):
 
 
 def test_invalid_proposal_keeps_what_was_typed(client):
-    response = client.post(reverse("places:proposal_create"), {**PROPOSAL, "commune": "00000"})
+    response = client.post(
+        reverse("places:proposal_create"),
+        {**PROPOSAL, "commune": "00000"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert 'value="Le Nouveau Lieu"' in html
-    assert "Aucune commune de la région" in html
+    assert "No commune of Nouvelle-Aquitaine matches “00000”" in html
+    assert 'value="00000"' in html
     assert not PlaceProposal.objects.exists()
+
+
+def test_a_citizen_proposes_a_place_by_typing_bressuire(client):
+    """Issue 12: the commune is typed by its name; the INSEE code is kept behind it."""
+    response = client.post(reverse("places:proposal_create"), {**PROPOSAL, "commune": "Bressuire"})
+    assert response.status_code == 302
+    assert PlaceProposal.objects.get().data["commune"] == "79049"
+
+
+def test_a_citizen_proposes_a_place_by_typing_a_shared_postcode(client):
+    """79300 is the postcode of four communes (and Sainte-Verge's INSEE code): the form lists
+    them as radio buttons, the citizen picks Bressuire, the proposal is sent."""
+    url = reverse("places:proposal_create")
+    response = client.post(url, {**PROPOSAL, "commune": "79300"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Several communes match “79300”" in html
+    for code in ("79013", "79038", "79049", "79238", "79300"):
+        assert f'name="commune_choice" value="{code}"' in html
+    assert 'value="Le Nouveau Lieu"' in html  # nothing typed is lost
+    assert not PlaceProposal.objects.exists()
+    response = client.post(url, {**PROPOSAL, "commune": "79300", "commune_choice": "79049"})
+    assert response.status_code == 302
+    assert PlaceProposal.objects.get().data["commune"] == "79049"
+
+
+def test_the_proposal_form_offers_the_commune_autocomplete(client):
+    html = client.get(reverse("places:proposal_create")).content.decode()
+    assert "data-commune-field" in html
+    assert 'name="commune_code"' in html
+    assert "js/commune-field.js" in html
+    # The old INSEE-only field cut "Bressuire" to 5 characters.
+    assert 'name="commune" maxlength="100"' in html or 'maxlength="100"' in html
 
 
 def test_staff_accepts_a_proposal_and_the_place_is_published(client):
@@ -254,3 +305,15 @@ def test_staff_edits_a_place_in_the_admin_and_it_is_audited(client):
     place.refresh_from_db()
     assert place.is_published is False
     assert LogEntry.objects.get_for_object(place).exists()
+
+
+def test_an_ambiguous_commune_filter_refreshed_by_htmx_says_it_is_not_applied(client):
+    html = client.get(
+        reverse("places:place_list"),
+        {"commune": "Mérignac"},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "The commune filter is not applied" in html
+    assert "Several communes match “Mérignac”" in html
+    assert 'href="?commune=M%C3%A9rignac"' in html

@@ -30,7 +30,8 @@ from tierslieux.calls.rules import cents_to_euros, euros_to_cents
 from tierslieux.calls.selectors import application_visible_qs
 from tierslieux.calls.workflow import ApplicationState
 from tierslieux.places.models import Place
-from tierslieux.territory.models import Commune, Departement
+from tierslieux.territory.forms import CommuneField
+from tierslieux.territory.models import Departement
 
 AUTHORITY_KINDS = (
     OrganisationKind.COMMUNE,
@@ -424,15 +425,7 @@ class JournalEntryForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(), required=False
     )
-    commune = forms.ModelChoiceField(
-        label=_("Commune (INSEE code)"),
-        queryset=Commune.objects.all(),
-        to_field_name="code",
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
-        help_text=_("For example 24322 (Périgueux)."),
-        error_messages={"invalid_choice": _("Unknown INSEE code.")},
-    )
+    commune = CommuneField(required=False)
     stage = forms.ChoiceField(label=_("Stage of the project"), choices=ProjectStage.choices)
     kind = forms.ChoiceField(label=_("Kind of step"), choices=JournalKind.choices)
     referral_to = forms.ChoiceField(

@@ -22,7 +22,7 @@ from tierslieux.calls.storage import attachment_policy
 from tierslieux.core.uploads import CheckedUpload, check_upload
 from tierslieux.places.models import Place
 from tierslieux.places.selectors import place_open_published
-from tierslieux.territory.models import Commune
+from tierslieux.territory.forms import CommuneField
 
 # The kinds of organisation that carry a tiers-lieu project.
 HOLDER_ORGANISATION_KINDS: tuple[str, ...] = (
@@ -156,13 +156,7 @@ class ApplicationProjectForm(forms.Form):
         widget=_textarea(),
         help_text=_("The main steps and their dates, until the opening."),
     )
-    commune = forms.CharField(
-        label=_("Commune (INSEE code)"),
-        max_length=5,
-        required=False,
-        help_text=_("Five characters, for example 24322 for Périgueux."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 6}),
-    )
+    commune = CommuneField(required=False)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     place = forms.ModelChoiceField(
         label=_("The tiers-lieu to develop"),
@@ -191,17 +185,6 @@ class ApplicationProjectForm(forms.Form):
         else:
             del self.fields["place"]
             del self.fields["staff_fte"]
-
-    def clean_commune(self) -> Commune | None:
-        code = self.cleaned_data["commune"].strip().upper()
-        if not code:
-            return None
-        commune = Commune.objects.filter(code=code).first()
-        if commune is None:
-            raise forms.ValidationError(
-                _("No commune has this INSEE code."), code="unknown_commune"
-            )
-        return commune
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -7,7 +7,8 @@ from tierslieux.core.links import validate_http_url
 from tierslieux.core.uploads import UploadPolicy, check_upload
 from tierslieux.places.importers import READERS
 from tierslieux.places.models import PlaceKind, PlaceService, PlaceSource, PlaceState
-from tierslieux.territory.models import Commune, Departement, Epci
+from tierslieux.territory.forms import CommuneField
+from tierslieux.territory.models import Departement, Epci
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 IMPORT_EXTENSIONS = {
@@ -26,7 +27,7 @@ class PlaceFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     departement = forms.ChoiceField(label=_("Département"), required=False)
     epci = forms.ChoiceField(label=_("EPCI"), required=False)
-    commune = forms.CharField(label=_("Commune (INSEE code)"), required=False, max_length=5)
+    commune = CommuneField(label=_("Commune"), required=False, help_text="")
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_blank(PlaceKind.choices))
     service = forms.ChoiceField(
         label=_("Service"), required=False, choices=_blank(PlaceService.choices)
@@ -43,10 +44,9 @@ class PlaceFilterForm(forms.Form):
         self.fields["epci"].choices = _blank([(e.code, e.name) for e in epcis.order_by("name")])
 
     def clean_commune(self) -> str:
-        code = self.cleaned_data["commune"].strip()
-        if code and not Commune.objects.filter(code=code).exists():
-            raise forms.ValidationError(_("Unknown commune code."))
-        return code
+        """The filter keeps the INSEE code of the commune typed or picked."""
+        commune = self.cleaned_data["commune"]
+        return commune.code if commune is not None else ""
 
 
 class PlaceProposalForm(forms.Form):
@@ -64,11 +64,7 @@ class PlaceProposalForm(forms.Form):
     state = forms.ChoiceField(label=_("Status"), choices=PlaceState.choices)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     postcode = forms.RegexField(label=_("Postcode"), regex=r"^\d{5}$", required=False, max_length=5)
-    commune = forms.CharField(
-        label=_("Commune (INSEE code)"),
-        max_length=5,
-        help_text=_("Five characters, for example 33063 for Bordeaux."),
-    )
+    commune = CommuneField()
     website = forms.URLField(
         label=_("Website"),
         required=False,
@@ -86,10 +82,8 @@ class PlaceProposalForm(forms.Form):
     proposer_email = forms.EmailField(label=_("Your e-mail"))
 
     def clean_commune(self) -> str:
-        code = self.cleaned_data["commune"].strip().upper()
-        if not Commune.objects.filter(code=code).exists():
-            raise forms.ValidationError(_("No commune of the region has this INSEE code."))
-        return code
+        """A proposal keeps the INSEE code of the commune."""
+        return self.cleaned_data["commune"].code
 
     def proposal_data(self) -> dict:
         skip = {"comment", "proposer_name", "proposer_email"}

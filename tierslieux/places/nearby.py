@@ -10,14 +10,13 @@ The outlines under the map are ``territory.selectors.outlines_geojson``.
 
 import datetime
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from tierslieux.core.text import normalize
 from tierslieux.places.models import Place
 from tierslieux.places.selectors import place_open_published
 from tierslieux.territory.analytics.travel import (
@@ -26,12 +25,13 @@ from tierslieux.territory.analytics.travel import (
     haversine_km,
 )
 from tierslieux.territory.models import Commune
-from tierslieux.territory.selectors import commune_search
+from tierslieux.territory.selectors import CommuneChoice, commune_resolve
+
+__all__ = ["CommuneChoice", "commune_resolve"]
 
 DEFAULT_THRESHOLD_MINUTES = 20
 FURTHER_LIMIT = 10
 """How many places beyond the threshold the "near me" page lists."""
-CANDIDATE_LIMIT = 20
 
 
 def default_travel_model() -> StraightLineModel:
@@ -41,57 +41,6 @@ def default_travel_model() -> StraightLineModel:
     return StraightLineModel(
         detour_factor=settings.MESH_DETOUR_FACTOR, speed_kmh=settings.MESH_SPEED_KMH
     )
-
-
-# --- Which commune did the visitor mean? ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CommuneChoice:
-    """The outcome of resolving typed text: one commune, several candidates, or nothing."""
-
-    query: str
-    commune: Commune | None = None
-    candidates: list[Commune] = field(default_factory=list)
-
-    @property
-    def is_ambiguous(self) -> bool:
-        return self.commune is None and len(self.candidates) > 1
-
-    @property
-    def is_unknown(self) -> bool:
-        return self.commune is None and not self.candidates
-
-
-def commune_resolve(*, query: str, code: str = "") -> CommuneChoice:
-    """The commune meant by ``code`` (picked from suggestions) or by the text ``query``.
-
-    A name, an INSEE code or a postcode that matches one commune resolves to it; so does a name
-    that equals exactly one commune's name (accents and case ignored: "pau" is Pau, not
-    Pauillac). Otherwise the matching communes are candidates to choose from.
-    """
-    query = query.strip()
-    if code:
-        chosen = Commune.objects.filter(code=code.strip()).first()
-        # The code was picked for a text: if the visitor typed something else since, the
-        # text wins (the hidden code stays in the form when JavaScript is off).
-        if chosen is not None and (
-            not query
-            or normalize(query) == normalize(chosen.name)
-            or query in (chosen.code, *chosen.postal_codes)
-        ):
-            return CommuneChoice(query=query or chosen.name, commune=chosen)
-    if not query:
-        return CommuneChoice(query="")
-    found = commune_search(query=query, limit=50)
-    if len(found) == 1:
-        return CommuneChoice(query=query, commune=found[0])
-    wanted = normalize(query)
-    exact = [c for c in found if normalize(c.name) == wanted]
-    if len(exact) == 1:
-        return CommuneChoice(query=query, commune=exact[0])
-    candidates = exact or found
-    return CommuneChoice(query=query, candidates=candidates[:CANDIDATE_LIMIT])
 
 
 # --- Places near a commune -----------------------------------------------------------------

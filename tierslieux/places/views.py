@@ -24,6 +24,8 @@ from tierslieux.places.forms import (
     ProposalReviewForm,
 )
 from tierslieux.places.models import PlaceProposal, ProposalState
+from tierslieux.places.views_map import MAP_DATA_ATTRIBUTION_SHORT
+from tierslieux.territory.selectors import departements_near
 
 PAGE_SIZE = 20
 
@@ -46,7 +48,19 @@ def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
     place = selectors.place_get(user=request.user, pk=pk)
     if place is None:
         raise Http404
-    return render(request, "places/place_detail.html", {"place": place})
+    outlines = reverse("places:outlines_geojson")
+    nearby_departements = departements_near(lon=place.lon, lat=place.lat)
+    place_map = {
+        "departements-url": f"{outlines}?level=departement",
+        "communes-urls": " ".join(
+            f"{outlines}?level=commune&departement={code}" for code in nearby_departements
+        ),
+        "towns-url": reverse("places:towns_json"),
+        "tile-url": settings.MAP_TILE_URL,
+        "tile-attribution": settings.MAP_TILE_ATTRIBUTION,
+        "data-attribution": MAP_DATA_ATTRIBUTION_SHORT,
+    }
+    return render(request, "places/place_detail.html", {"place": place, "place_map": place_map})
 
 
 @require_http_methods(["GET", "POST"])

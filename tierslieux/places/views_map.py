@@ -65,10 +65,12 @@ def place_map(request: HttpRequest) -> HttpResponse:
         "communesUrl": reverse("places:outlines_geojson")
         + "?level=commune"
         + (f"&departement={filters.departement}" if filters.departement else ""),
+        "townsUrl": reverse("places:towns_json"),
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         "dataAttribution": MAP_DATA_ATTRIBUTION_SHORT,
         "labels": {
+            "towns": gettext("Town names"),
             "places": gettext("Tiers-lieux"),
             "departements": gettext("Départements"),
             "communes": gettext("Communes"),
@@ -111,6 +113,15 @@ def outlines_geojson(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("departement must be a département code")
     body = territory_selectors.outlines_geojson(level=level, departement=departement)
     return HttpResponse(body, content_type="application/geo+json")
+
+
+@require_GET
+@gzip_page
+@cache_control(public=True, max_age=3600)
+@permission_required("places.view_map")
+def towns_json(request: HttpRequest) -> HttpResponse:
+    """Commune names and populations at their town hall, for the maps' base layer of names."""
+    return HttpResponse(territory_selectors.towns_json(), content_type="application/json")
 
 
 @require_GET
