@@ -17,8 +17,11 @@ RPORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0));
 
 cleanup() {
   if [ -f "$RTMP/redis.pid" ]; then
-    kill "$(cat "$RTMP/redis.pid")" >/dev/null 2>&1 || true
-    for _ in $(seq 50); do [ -f "$RTMP/redis.pid" ] || break; sleep 0.1; done
+    local pid
+    pid="$(cat "$RTMP/redis.pid")"
+    kill "$pid" >/dev/null 2>&1 || true
+    # Wait for the process itself: it writes its last log line after removing its pid file.
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
   rm -rf "$RTMP"
 }
