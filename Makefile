@@ -5,7 +5,7 @@ PY := $(UV) run --frozen python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup env env-dev test check lint pytest pytest-sqlite pytest-postgres messages worker clean
+.PHONY: run setup env env-dev test check lint pytest pytest-sqlite pytest-postgres messages worker cluster clean
 
 ## Set up (environment from uv.lock, database, real territory and places, demo admin, labelled demo records) and serve on 127.0.0.1:8000
 run: setup
@@ -22,7 +22,7 @@ setup: env
 
 ## The background task worker (analyses, e-mails), in a second terminal
 worker: env
-	$(PY) manage.py db_worker
+	$(PY) manage.py tasks_worker
 
 env: uv
 	$(UV) sync --frozen --no-dev
@@ -32,6 +32,10 @@ env-dev: uv
 
 uv:
 	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.5"
+
+## Scale-out topology on this machine: PostgreSQL, Redis, 2 RQ workers, gunicorn x3 on 127.0.0.1:$(PORT) (Ctrl-C stops all)
+cluster: env
+	PORT=$(PORT) UV=$(UV) scripts/cluster_local.sh
 
 ## The whole suite: static checks, then pytest on SQLite and on a throwaway PostgreSQL 15
 test: env-dev check pytest-sqlite pytest-postgres
@@ -45,7 +49,7 @@ check:
 
 pytest-sqlite:
 	@echo "== pytest on SQLite"
-	TIERSLIEUX_VAR_DIR=$$(mktemp -d) $(UV) run --frozen pytest -p no:cacheprovider
+	TIERSLIEUX_VAR_DIR=$$(mktemp -d) scripts/with_redis.sh $(UV) run --frozen pytest -p no:cacheprovider
 
 pytest-postgres:
 	@echo "== pytest on PostgreSQL"

@@ -148,13 +148,36 @@ STORAGES = {
     },
 }
 
-# Background tasks (ADR 0004): database queue by default, run by `manage.py db_worker`.
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": [],
+# Background tasks (ADR 0004, 0015): database queue by default, run by `manage.py tasks_worker`;
+# TASKS_BACKEND=django_tasks_rq.RQBackend with REDIS_URL: a Redis queue, run by
+# `manage.py rqworker --job-class django_tasks_rq.Job default` on as many machines as needed.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+REDIS_URL = os.environ.get("REDIS_URL", "")
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": []}}
+if REDIS_URL:
+    INSTALLED_APPS.append("django_rq")
+    # A report or an exact optimisation may take minutes: RQ's default job timeout is 180 s.
+    RQ_QUEUES = {
+        "default": {
+            "URL": REDIS_URL,
+            "DEFAULT_TIMEOUT": int(os.environ.get("TASKS_JOB_TIMEOUT_SECONDS", "3600")),
+        }
     }
-}
+if TASKS_BACKEND == "django_tasks_rq.RQBackend":
+    if not REDIS_URL:
+        raise RuntimeError("TASKS_BACKEND=django_tasks_rq.RQBackend needs REDIS_URL")
+    TASKS["default"]["QUEUES"] = ["default"]
+# A running task whose progress has not moved (no heartbeat) for this long has lost its worker:
+# it is marked failed and the page says so. Every long task reports progress more often.
+TASKS_STALE_AFTER_SECONDS = int(os.environ.get("TASKS_STALE_AFTER_SECONDS", "600"))
+# Tasks (reports, scenarios) one user may have queued or running at once; 0: no limit.
+TASKS_MAX_PENDING_PER_USER = int(os.environ.get("TASKS_MAX_PENDING_PER_USER", "2"))
+# The worker (`tasks_worker`) exits non-zero after this many database errors in a row.
+TASKS_WORKER_MAX_FAILURES = int(os.environ.get("TASKS_WORKER_MAX_FAILURES", "10"))
+# Where `manage.py backup` and `restore` find pg_dump / pg_restore (empty: on PATH).
+PG_BIN = os.environ.get(
+    "PG_BIN", "/usr/lib/postgresql/15/bin" if Path("/usr/lib/postgresql/15/bin").is_dir() else ""
+)
 
 # A file cache under var/ is shared by the web processes and the task worker of one machine;
 # CACHE_BACKEND / CACHE_LOCATION switch it (e.g. django.core.cache.backends.redis.RedisCache).

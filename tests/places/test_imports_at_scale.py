@@ -162,3 +162,18 @@ def test_page_import_of_a_bad_file_lists_the_rows_from_the_task(client, staff):
 
 def test_header_constant_is_the_census_header():
     assert CGET_HEADER.startswith("ID,NOM_TL")
+
+
+@pytest.mark.django_db
+def test_page_import_respects_the_per_user_task_limit(client, staff, settings):
+    settings.TASKS_MAX_PENDING_PER_USER = 1
+    TaskProgress.objects.create(label="Mesh scenario", requested_by=staff, state="running")
+    client.force_login(staff)
+    response = client.post(
+        reverse("places:place_import"),
+        {"format": "cget_2019", "file": SimpleUploadedFile("lieux.csv", cget_file(cget_row()))},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 429 and "already have" in response.content.decode()
+    assert not Place.objects.exists()
+    assert not import_upload_dir().exists() or list(import_upload_dir().iterdir()) == []

@@ -1,5 +1,7 @@
 """Shared models: the abstract base model and the progress of background tasks."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,12 +26,31 @@ class TaskState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+INTERRUPTED_ERROR = "interrupted: the worker running this task stopped sending heartbeats"
+"""The ``error`` of a task marked failed because its worker is gone (see ``core.tasks``)."""
+
+
+class TaskProgressQuerySet(models.QuerySet["TaskProgress"]):
+    def pending(self) -> "TaskProgressQuerySet":
+        """Tasks not finished yet: queued or running."""
+        return self.filter(state__in=[TaskState.QUEUED, TaskState.RUNNING])
+
+    def stale(self, *, cutoff: datetime.datetime) -> "TaskProgressQuerySet":
+        """Running tasks whose last heartbeat (or start, if none) is older than ``cutoff``."""
+        return self.filter(state=TaskState.RUNNING).filter(
+            models.Q(heartbeat_at__lt=cutoff)
+            | models.Q(heartbeat_at__isnull=True, updated_at__lt=cutoff)
+        )
+
+
 class TaskProgress(BaseModel):
     """The progress of one background task, which a page polls while the task runs.
 
     ``task_id`` is the id of the task result in the task backend. The row keeps what a page
     needs whatever the backend: who asked, a label, the state, a progress value between 0
     and 1 with a message, and the JSON result (or the error) once the task has ended.
+    ``heartbeat_at`` is refreshed whenever the running task reports progress: a running row
+    whose heartbeat is older than ``TASKS_STALE_AFTER_SECONDS`` belongs to a dead worker.
     """
 
     task_id = models.CharField(_("task id"), max_length=64, blank=True, db_index=True)
@@ -49,6 +70,9 @@ class TaskProgress(BaseModel):
     message = models.CharField(_("message"), max_length=300, blank=True)
     result = models.JSONField(_("result"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+
+    objects = TaskProgressQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("task progress")
@@ -67,3 +91,8 @@ class TaskProgress(BaseModel):
     @property
     def is_finished(self) -> bool:
         return self.state in {TaskState.SUCCEEDED, TaskState.FAILED}
+
+    @property
+    def interrupted(self) -> bool:
+        """Failed because its worker stopped (killed, crashed), not because of an error."""
+        return self.state == TaskState.FAILED and self.error.startswith(INTERRUPTED_ERROR)

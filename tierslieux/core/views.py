@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 from tierslieux.core.models import TaskProgress
 from tierslieux.core.permissions import require
 from tierslieux.core.selectors import task_progress_get
+from tierslieux.core.tasks import task_progress_checked
 
 
 @require_GET
@@ -12,6 +13,7 @@ def task_progress_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The state of a background task: an HTML fragment for HTMX polling, JSON otherwise."""
     require(request.user, "tasks.view_own")
     progress: TaskProgress = get_object_or_404(task_progress_get(user=request.user, pk=pk))
+    progress = task_progress_checked(progress)
     if request.htmx:
         return render(request, "core/_task_progress.html", {"progress": progress})
     return JsonResponse(
@@ -23,6 +25,7 @@ def task_progress_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "message": progress.message,
             "result": progress.result,
             "finished": progress.is_finished,
+            "interrupted": progress.interrupted,
         }
     )
 

@@ -14,7 +14,7 @@ from tierslieux.core.models import TaskProgress
 from tierslieux.core.params import query_id
 from tierslieux.core.permissions import permission_required, user_can
 from tierslieux.core.selectors import task_progress_get
-from tierslieux.core.tasks import task_enqueue
+from tierslieux.core.tasks import TaskLimitReached, task_enqueue, task_progress_checked
 from tierslieux.dashboard import tasks
 from tierslieux.dashboard.forms import DashboardFilterForm, Filters, ReportForm
 from tierslieux.dashboard.report import dashboard_content_cached
@@ -29,7 +29,7 @@ FORMATS = {
 def _report_progress(request: HttpRequest, pk: int) -> TaskProgress:
     """The requester's own report ``pk`` (404 for anyone else, or another kind of task)."""
     rows = task_progress_get(user=request.user, pk=pk).filter(label=tasks.REPORT_LABEL)
-    return get_object_or_404(rows)
+    return task_progress_checked(get_object_or_404(rows))
 
 
 def _territory_name(departement: str | None) -> str:
@@ -99,26 +99,32 @@ def report_generate(request: HttpRequest) -> HttpResponse:
         "report_where": _territory_name(filters.departement),
         "progress": None,
     }
-    if not valid:
-        errors = [
-            f"{form.fields[f].label} : {e}" if f in form.fields else str(e)
-            for f, es in form.errors.items()
-            for e in es
-        ]
+    status = 400
+    errors = [
+        f"{form.fields[f].label} : {e}" if f in form.fields else str(e)
+        for f, es in form.errors.items()
+        for e in es
+    ]
+    progress = None
+    if valid:
+        try:
+            progress = task_enqueue(
+                tasks.report_generate,
+                label=tasks.REPORT_LABEL,
+                by=request.user,
+                year=filters.year,
+                departement=filters.departement,
+                since=filters.since,
+                include_demo=filters.include_demo,
+                language=get_language() or settings.LANGUAGE_CODE,
+            )
+        except TaskLimitReached as refused:
+            errors, status = [str(refused)], 429
+    if progress is None:
         if request.htmx:
             context["report_errors"] = errors
-            return render(request, "dashboard/_report.html", context, status=400)
-        return _page(request, DashboardFilterForm(), filters, report_errors=errors, status=400)
-    progress = task_enqueue(
-        tasks.report_generate,
-        label=tasks.REPORT_LABEL,
-        by=request.user,
-        year=filters.year,
-        departement=filters.departement,
-        since=filters.since,
-        include_demo=filters.include_demo,
-        language=get_language() or settings.LANGUAGE_CODE,
-    )
+            return render(request, "dashboard/_report.html", context, status=status)
+        return _page(request, DashboardFilterForm(), filters, report_errors=errors, status=status)
     if request.htmx:
         context["progress"] = progress
         return render(request, "dashboard/_report.html", context)

@@ -15,7 +15,7 @@ from tierslieux.core.models import TaskProgress
 from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import permission_required
 from tierslieux.core.selectors import task_progress_get
-from tierslieux.core.tasks import task_enqueue
+from tierslieux.core.tasks import TaskLimitReached, task_enqueue, task_progress_checked
 from tierslieux.places import selectors, services, tasks
 from tierslieux.places.forms import (
     PlaceFilterForm,
@@ -160,18 +160,24 @@ def place_import(request: HttpRequest) -> HttpResponse:
     form = PlaceImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        progress = task_enqueue(
-            tasks.places_import_run,
-            label=tasks.IMPORT_LABEL,
-            by=request.user,
-            upload=services.import_upload_store(upload.read()),
-            source=form.cleaned_data["format"],
-            user_id=request.user.pk,
-            dry_run=form.cleaned_data["dry_run"],
-            publish=form.cleaned_data["publish"],
-            file_name=upload.name[:200],
-            language=get_language() or settings.LANGUAGE_CODE,
-        )
+        stored = services.import_upload_store(upload.read())
+        try:
+            progress = task_enqueue(
+                tasks.places_import_run,
+                label=tasks.IMPORT_LABEL,
+                by=request.user,
+                upload=stored,
+                source=form.cleaned_data["format"],
+                user_id=request.user.pk,
+                dry_run=form.cleaned_data["dry_run"],
+                publish=form.cleaned_data["publish"],
+                file_name=upload.name[:200],
+                language=get_language() or settings.LANGUAGE_CODE,
+            )
+        except TaskLimitReached as refused:
+            services.import_upload_path(stored).unlink(missing_ok=True)
+            form.add_error(None, str(refused))
+            return render(request, "places/place_import.html", {"form": form}, status=429)
         return redirect(f"{reverse('places:place_import')}?task={progress.pk}")
     progress = _import_progress(request, request.GET.get("task", ""))
     context = {"form": form, "progress": progress}
@@ -195,4 +201,5 @@ def _import_progress(request: HttpRequest, pk: str) -> TaskProgress | None:
     if not pk.isdigit():
         return None
     rows = task_progress_get(user=request.user, pk=int(pk))
-    return rows.filter(label=tasks.IMPORT_LABEL).first()
+    progress = rows.filter(label=tasks.IMPORT_LABEL).first()
+    return task_progress_checked(progress) if progress is not None else None

@@ -12,7 +12,7 @@ from tierslieux.core.models import TaskProgress
 from tierslieux.core.params import query_id
 from tierslieux.core.permissions import permission_required, user_can
 from tierslieux.core.selectors import task_progress_get
-from tierslieux.core.tasks import task_enqueue
+from tierslieux.core.tasks import TaskLimitReached, task_enqueue, task_progress_checked
 from tierslieux.territory import exports, selectors, tasks
 from tierslieux.territory.forms import CommuneSearchForm, ScenarioForm
 from tierslieux.territory.mesh import MeshParams, places_read
@@ -35,7 +35,7 @@ NO_DATA_COLOUR = "#d9d9d9"
 def _scenario_progress(request: HttpRequest, pk: int) -> TaskProgress:
     """The requester's own scenario ``pk`` (404 for anyone else, or another kind of task)."""
     rows = task_progress_get(user=request.user, pk=pk).filter(label=tasks.SCENARIO_LABEL)
-    return get_object_or_404(rows)
+    return task_progress_checked(get_object_or_404(rows))
 
 
 def _finished_scenario(request: HttpRequest, pk: int) -> tuple[TaskProgress, MeshParams]:
@@ -169,21 +169,28 @@ def scenario_run(request: HttpRequest) -> HttpResponse:
             return render(request, "territory/_scenario.html", _scenario_context(form, None))
         return _page(request, form=form, status=400)
     params = form.mesh_params()
-    progress = task_enqueue(
-        tasks.mesh_scenario,
-        label=tasks.SCENARIO_LABEL,
-        by=request.user,
-        params={
-            "minutes": params.minutes,
-            "model": params.model,
-            "detour_factor": params.detour_factor,
-            "speed_kmh": params.speed_kmh,
-            "demand": params.demand,
-        },
-        request=form.request_record(),
-        language=get_language() or settings.LANGUAGE_CODE,
-        **form.recommend_kwargs(),
-    )
+    try:
+        progress = task_enqueue(
+            tasks.mesh_scenario,
+            label=tasks.SCENARIO_LABEL,
+            by=request.user,
+            params={
+                "minutes": params.minutes,
+                "model": params.model,
+                "detour_factor": params.detour_factor,
+                "speed_kmh": params.speed_kmh,
+                "demand": params.demand,
+            },
+            request=form.request_record(),
+            language=get_language() or settings.LANGUAGE_CODE,
+            **form.recommend_kwargs(),
+        )
+    except TaskLimitReached as refused:
+        form.add_error(None, str(refused))
+        if request.htmx:
+            context = _scenario_context(form, None)
+            return render(request, "territory/_scenario.html", context, status=429)
+        return _page(request, form=form, status=429)
     if request.htmx:
         return render(request, "territory/_scenario.html", _scenario_context(form, progress))
     return redirect(reverse("territory:territory_detail") + f"?scenario={progress.pk}#scenario")
