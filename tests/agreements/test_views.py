@@ -43,8 +43,9 @@ NNBSP, NBSP = "\u202f", "\u00a0"
 
 
 def eur(text: str) -> str:
-    """ "9 000,00" -> the page's spelling with its no-break spaces and the euro sign."""
-    return text.replace(" ", NNBSP) + NBSP + "€"
+    """ "9 000,00" -> the English page's spelling of the amount: "€9,000.00"."""
+    euros, cents = text.split(",")
+    return f"€{euros.replace(' ', ',')}.{cents}"
 
 
 def _client(user=None) -> Client:

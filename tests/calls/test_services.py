@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.accounts.factories import UserFactory
 from tests.calls.factories import (
@@ -289,7 +289,7 @@ def test_a_decision_beyond_the_envelope_is_refused(instructor):
     call = CallFactory(budget_cents=5_000_000)
     DecisionFactory(application__call=call, granted_cents=3_000_000)
     application = ApplicationFactory(call=call, proposed=True)
-    with pytest.raises(services.BudgetExceeded) as error:
+    with translation.override("fr"), pytest.raises(services.BudgetExceeded) as error:
         services.application_decide(
             application=application,
             accepted=True,
