@@ -711,3 +711,20 @@ def test_an_accepted_application_leads_to_its_agreement(instructor):
     rejected.save()
     page = text(_client(instructor).get(instruct_url(rejected)))
     assert reverse("agreements:agreement_create", args=[rejected.pk]) not in page
+
+
+def test_a_pending_opinion_says_pending_not_its_question(instructor, application):
+    """The "Opinion" column holds the partner's opinion; while none is given it says so, with
+    the due date, and the question asked stays available behind a disclosure."""
+    OpinionFactory(
+        application=application,
+        question="Le projet est-il compatible avec le PLU ?",
+        due_on=datetime.date(2031, 3, 14),
+    )
+    page = _client(instructor).get(instruct_url(application)).content.decode()
+    table = page[page.index('id="opinions"') :]
+    table = table[: table.index("</table>")]
+    cell = table.split("<td>")[-1]  # the "Opinion" column of the only row
+    assert "Pending, due on March 14, 2031" in cell
+    assert cell.index("Pending") < cell.index("Question asked") < cell.index("PLU")
+    assert "<details" in cell

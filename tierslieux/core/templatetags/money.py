@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.filter
 def euros(cents: int | None) -> str:
-    """"60 000,00 €" in French, "€60,000.00" in English; a dash when there is no amount."""
+    """ "60 000,00 €" in French, "€60,000.00" in English; a dash when there is no amount."""
     if cents is None or cents == "":
         return "–"
     return format_euros(int(cents))
