@@ -85,10 +85,11 @@ def login_as(live_server):
 @pytest.fixture
 def page_en(browser, live_server, territory):
     """A page in the English interface (new strings have no French yet when tests are written)."""
-    context = browser.new_context(locale="en-US", base_url=live_server.url)
+    # bypass_csp: the axe script is injected by the test, not served by the product.
+    context = browser.new_context(locale="en-US", base_url=live_server.url, bypass_csp=True)
     context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(60_000)
     yield page
     with contextlib.suppress(Exception):
         page.wait_for_load_state("networkidle", timeout=15_000)
