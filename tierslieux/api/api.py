@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, Throttled, ValidationError
 
 from tierslieux.api import places, territory
@@ -32,6 +32,9 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url="/docs",
+    # No deep links: Swagger UI would put a link inside each operation's button (nested
+    # interactive controls, which screen readers cannot use).
+    docs=Swagger(settings={"deepLinking": False}),
     openapi_url="/openapi.json",
     throttle=[ApiAnonRateThrottle()],
 )
