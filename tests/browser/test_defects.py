@@ -37,12 +37,21 @@ WIDEST = """() => [...document.querySelectorAll('body *')].filter(e => {
     Math.round(e.getBoundingClientRect().right))"""
 
 
+# Elements whose content (text, a pseudo-element) spills past their own box, past the edge.
+SPILLING = """() => [...document.querySelectorAll('body *')].filter(e => {
+    const r = e.getBoundingClientRect();
+    return getComputedStyle(e).overflowX === 'visible' && r.left + e.scrollWidth > 391
+        && e.scrollWidth > e.clientWidth + 1;
+}).slice(-8).map(e => 'spill ' + e.tagName + '.' + e.className + '#' + e.id + ' ' +
+    Math.round(e.getBoundingClientRect().left + e.scrollWidth))"""
+
+
 def _fits(page, url: str) -> None:
     response = page.goto(url)
     assert response.status == 200, url
     page.wait_for_load_state("networkidle")
     width = page.evaluate("document.documentElement.scrollWidth")
-    wide = page.evaluate(WIDEST)
+    wide = page.evaluate(WIDEST) + page.evaluate(SPILLING)
     assert width <= 390, f"{url} is {width} px wide: {wide}"
 
 
