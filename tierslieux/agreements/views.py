@@ -49,7 +49,7 @@ from tierslieux.agreements.models import (
 )
 from tierslieux.agreements.rules import TrancheSpec
 from tierslieux.agreements.workflow import TRANSITIONS, AgreementState
-from tierslieux.calls.rules import format_euros
+from tierslieux.core.money import format_euros
 from tierslieux.core.permissions import permission_required, user_can
 
 VIEW = "agreements.agreement_view"

@@ -7,8 +7,8 @@ Each function returns ``(subject, body)``; ``services`` picks the recipients and
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tierslieux.calls.rules import format_euros
 from tierslieux.core.http import absolute_url
+from tierslieux.core.money import format_euros
 
 
 def _holder_link(application) -> str:
