@@ -537,3 +537,14 @@ def test_a_broken_template_is_reported_on_the_agreement_page(
     assert response["Location"] == reverse("agreements:agreement_detail", args=[agreement.pk])
     stored = [str(m) for m in response.wsgi_request._messages]
     assert any("convention.docx" in m and "malformed" in m for m in stored)
+
+
+@pytest.mark.django_db
+def test_the_convention_pdf_is_tagged_in_french_with_its_title(agreement):
+    """PDF/UA: a structure tree, marked content, French as the language, the title."""
+    reader = PdfReader(io.BytesIO(documents.agreement_pdf(agreement)))
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in catalog
+    assert str(catalog["/Lang"]) == "fr"
+    assert reader.metadata.title.startswith("Convention de partenariat")

@@ -43,8 +43,9 @@ NNBSP, NBSP = "\u202f", "\u00a0"
 
 
 def eur(text: str) -> str:
-    """ "9 000,00" -> the page's spelling with its no-break spaces and the euro sign."""
-    return text.replace(" ", NNBSP) + NBSP + "€"
+    """ "9 000,00" -> the English page's spelling of the amount: "€9,000.00"."""
+    euros, cents = text.split(",")
+    return f"€{euros.replace(' ', ',')}.{cents}"
 
 
 def _client(user=None) -> Client:
@@ -739,3 +740,63 @@ def test_the_journal_form_offers_only_the_applications_the_writer_may_see():
     page = text(_client(UserFactory(instructor=True)).get(reverse("agreements:journal_create")))
     assert "Dossier confidentiel" in page
     assert hidden.pk
+
+
+# --- which tranche can be paid (issue 12) ------------------------------------------------------
+
+
+def _pay_buttons(page: str) -> list[str]:
+    """The ids of the tranches whose row holds a pay form."""
+    import re
+
+    rows = re.findall(r'<tr id="tranche-(\d)">(.*?)</tr>', page, re.S)
+    return [order for order, row in rows if 'class="pay-form"' in row]
+
+
+def test_only_the_tranche_payable_now_has_a_pay_form(instructor, signed):
+    page = text(_client(instructor).get(reverse("agreements:agreement_detail", args=[signed.pk])))
+    assert _pay_buttons(page) == ["1"]
+    # The others say why, with the same reason the payment would be refused for.
+    assert 'id="tranche-2-blocker"' in page
+    assert "it depends on the mid-funding steering committee, which is not approved" in page
+    assert 'id="tranche-3-blocker"' in page
+    assert 'id="tranche-1-blocker"' not in page
+
+
+def test_after_the_advance_the_next_tranche_waits_for_its_meeting(instructor, signed):
+    advance = _tranche(signed, 1)
+    client = _client(instructor)
+    client.post(
+        reverse("agreements:tranche_pay", args=[advance.pk]),
+        {f"tr-{advance.pk}-paid_on": TODAY().isoformat(), f"tr-{advance.pk}-amount": "9000"},
+    )
+    page = text(client.get(reverse("agreements:agreement_detail", args=[signed.pk])))
+    assert _pay_buttons(page) == []
+    assert 'id="tranche-2-blocker"' in page
+
+
+def test_a_draft_agreement_shows_no_pay_form(instructor, agreement):
+    page = text(
+        _client(instructor).get(reverse("agreements:agreement_detail", args=[agreement.pk]))
+    )
+    assert _pay_buttons(page) == []
+    assert "Tranches are paid on a signed agreement" in page
+
+
+def test_a_refused_payment_is_announced_at_the_top_of_the_page(instructor, signed):
+    intermediate = _tranche(signed, 2)
+    response = _client(instructor).post(
+        reverse("agreements:tranche_pay", args=[intermediate.pk]),
+        {
+            f"tr-{intermediate.pk}-paid_on": TODAY().isoformat(),
+            f"tr-{intermediate.pk}-amount": "12000",
+        },
+    )
+    page = text(response)
+    alert = page.index('id="payment-refused"')
+    assert alert < page.index('id="parties-title"')  # before the first section
+    top = page[page.rindex("<div", 0, alert) : page.index("</div>", alert)]
+    assert 'role="alert"' in top and 'tabindex="-1"' in top and "data-focus-on-load" in top
+    assert "not approved (pending)" in top
+    assert 'href="#tranche-2"' in top
+    assert "js/focus-alert" in page

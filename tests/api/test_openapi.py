@@ -11,7 +11,8 @@ def test_openapi_document(client):
     assert response.status_code == 200
     doc = response.json()
     assert doc["info"]["version"] == "1"
-    assert doc["info"]["title"] == "API des tiers-lieux"
+    assert doc["info"]["title"] == "Tiers-lieux API"
+    assert doc["info"]["description"].startswith("The directory of tiers-lieux")
     assert set(doc["paths"]) == {
         "/api/places",
         "/api/places/{place_id}",
@@ -31,3 +32,14 @@ def test_documentation_page(client):
     response = client.get("/api/docs")
     assert response.status_code == 200
     assert b"openapi.json" in response.content
+
+
+def test_documentation_page_is_localised_and_linked_from_every_page(client):
+    client.cookies["django_language"] = "en"
+    page = client.get("/api/docs").content.decode()
+    assert '<html lang="en">' in page
+    assert "<title>API documentation" in page and "<h1>API documentation</h1>" in page
+    assert 'id="swagger-ui"' in page and "swagger-ui-init.js" in page
+    home = client.get("/").content.decode()
+    footer = home[home.index('<footer class="site-footer"') :]
+    assert 'href="/api/docs"' in footer

@@ -61,3 +61,37 @@ def page(browser, live_server, territory):
         page.wait_for_load_state("networkidle", timeout=15_000)
     context.close()
     time.sleep(0.2)
+
+
+@pytest.fixture
+def login_as(live_server):
+    """``login_as(page, user)``: the page's browser context gets the user's session cookie
+    (Django's test client logs the user in; no form to fill)."""
+    from django.conf import settings
+    from django.test import Client
+
+    def log_in(page, user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+        )
+        return page
+
+    return log_in
+
+
+@pytest.fixture
+def page_en(browser, live_server, territory):
+    """A page in the English interface (new strings have no French yet when tests are written)."""
+    # bypass_csp: the axe script is injected by the test, not served by the product.
+    context = browser.new_context(locale="en-US", base_url=live_server.url, bypass_csp=True)
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    with contextlib.suppress(Exception):
+        page.wait_for_load_state("networkidle", timeout=15_000)
+    context.close()
+    time.sleep(0.2)

@@ -108,15 +108,26 @@ def test_a_funded_project_from_signature_to_final_review(login):
     expect(page.locator(".messages")).to_be_visible()
     agreement.refresh_from_db()
     assert agreement.state == AgreementState.SIGNED
+    # Only the advance can be paid; the other tranches say why not yet.
+    expect(page.locator("#tranches .pay-form")).to_have_count(1)
+    expect(page.locator("#tranche-2-blocker")).to_contain_text("mi-financement")
+
+    # Paying more than the advance is refused: the reason is at the top of the page, focused.
+    page.locator("#tranche-1 input[name$=amount]").fill("9000,01")
+    _pay(page, 1)
+    refusal = page.locator("#payment-refused")
+    expect(refusal).to_be_focused()
+    expect(refusal).to_have_attribute("role", "alert")
+    expect(refusal.locator("a[href='#tranche-1']")).to_be_visible()
+    assert agreement.tranches.get(order=1).state != TrancheState.PAID
+
+    page.locator("#tranche-1 input[name$=amount]").fill("9000")
     _pay(page, 1)
     expect(page.locator("#total-paid")).to_have_text(euros("9 000,00"))
 
-    # Paying the intermediate tranche before the mid-term committee is refused, visibly.
-    _pay(page, 2)
-    alert = page.locator("#tranche-2 [role=alert]")
-    expect(alert).to_be_visible()
-    expect(alert).to_contain_text("mi-financement")
-    expect(page.locator("#total-paid")).to_have_text(euros("9 000,00"))
+    # The intermediate tranche waits for the mid-term committee: no pay form, the reason.
+    expect(page.locator("#tranche-2 .pay-form")).to_have_count(0)
+    expect(page.locator("#tranche-2-blocker")).to_contain_text("mi-financement")
     assert agreement.tranches.get(order=2).state == TrancheState.SCHEDULED
 
     # The kick-off meeting and the mid-term steering committee are held and approved.

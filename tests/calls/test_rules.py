@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from tierslieux.calls import rules
 from tierslieux.calls.rules import AidRule, CriterionScore
@@ -125,10 +126,11 @@ def test_weighted_score():
 
 def test_budget_refusal_and_euros():
     assert rules.budget_refusal(envelope_cents=100, committed_cents=40, amount_cents=60) is None
-    message = rules.budget_refusal(
-        envelope_cents=10_000_000, committed_cents=9_000_000, amount_cents=2_000_000
-    )
-    assert message and "10\u202f000,00" in message
-    assert rules.format_euros(6_000_000) == "60\u202f000,00\u00a0€"
-    assert rules.format_euros(-5) == "-0,05\u00a0€"
+    with translation.override("fr"):
+        message = rules.budget_refusal(
+            envelope_cents=10_000_000, committed_cents=9_000_000, amount_cents=2_000_000
+        )
+        assert message and "10\u202f000,00" in message
+        assert rules.format_euros(6_000_000) == "60\u202f000,00\u00a0€"
+        assert rules.format_euros(-5) == "-0,05\u00a0€"
     assert rules.euros_to_cents("60000.5") == 6_000_050

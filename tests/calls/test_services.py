@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.accounts.factories import UserFactory
 from tests.calls.factories import (
@@ -289,7 +289,7 @@ def test_a_decision_beyond_the_envelope_is_refused(instructor):
     call = CallFactory(budget_cents=5_000_000)
     DecisionFactory(application__call=call, granted_cents=3_000_000)
     application = ApplicationFactory(call=call, proposed=True)
-    with pytest.raises(services.BudgetExceeded) as error:
+    with translation.override("fr"), pytest.raises(services.BudgetExceeded) as error:
         services.application_decide(
             application=application,
             accepted=True,
@@ -503,3 +503,34 @@ def test_mesh_recompute_command():
     application.refresh_from_db()
     assert application.mesh_computed_at is not None
     assert out.getvalue().startswith(f"{application.pk}\t")
+
+
+def test_status_emails_link_to_the_application_on_the_site_url(
+    instructor, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    """Every notification carries an absolute link built from SITE_URL, never from a request."""
+    settings.SITE_URL = "https://tiers-lieux.example.fr"
+    application = ApplicationFactory()
+    holder = holder_user(application.organisation, email="porteuse@example.org")
+    holder_page = f"https://tiers-lieux.example.fr/appels/dossiers/{application.pk}/"
+    instruction_page = (
+        f"https://tiers-lieux.example.fr/appels/dossiers/{application.pk}/instruction/"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_submit(application=application, by=holder)
+    assert holder_page in mailoutbox[-1].body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_assign(application=application, instructor=instructor, by=instructor)
+    assert instruction_page in mailoutbox[-1].body
+    services.application_transition(application=application, to=S.UNDER_INSTRUCTION, by=instructor)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_transition(
+            application=application, to=S.CHANGES_REQUESTED, by=instructor, reason="Le bail."
+        )
+    assert mailoutbox[-1].to == ["porteuse@example.org"] and holder_page in mailoutbox[-1].body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_message_post(application=application, body="Voici.", by=holder)
+    assert instruction_page in mailoutbox[-1].body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_message_post(application=application, body="Merci.", by=instructor)
+    assert holder_page in mailoutbox[-1].body

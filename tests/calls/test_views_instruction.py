@@ -211,7 +211,7 @@ def test_the_instruction_page_shows_the_whole_application(instructor, applicatio
         application.summary,
         "Ancienne école",
         "Travaux",
-        "100\u202f000,00\u00a0€",  # expenses total
+        "€100,000.00",  # expenses total
         "The financing plan is balanced.",
         "Oui.",  # answers to the criteria
         "Recompute the mesh figures",
@@ -500,7 +500,7 @@ def test_a_decision_over_the_budget_is_refused_and_nothing_is_lost(instructor):
     assert response.status_code == 200
     page = text(response)
     assert "This decision would exceed the budget envelope" in page
-    assert "10\u202f000,00\u00a0€ remaining" in page
+    assert "€10,000.00 remaining" in page
     assert 'value="CP 2025-07-12"' in page  # what was typed is still there
     assert f'value="{TODAY().isoformat()}"' in page
     application.refresh_from_db()
@@ -513,8 +513,8 @@ def test_a_decision_over_the_budget_is_refused_and_nothing_is_lost(instructor):
     assert application.state == S.ACCEPTED
     assert application.decision.granted_cents == 1_000_000
     budget = text(client.get(reverse("calls:budget_detail", args=[call.pk])))
-    assert "50\u202f000,00\u00a0€" in budget  # committed = envelope
-    assert "0,00\u00a0€" in budget
+    assert "€50,000.00" in budget  # committed = envelope
+    assert "€0.00" in budget
 
 
 def test_a_departement_ceiling_is_respected(instructor):
@@ -528,7 +528,7 @@ def test_a_departement_ceiling_is_respected(instructor):
     application.refresh_from_db()
     assert application.state == S.PROPOSED
     budget = text(_client(instructor).get(reverse("calls:budget_detail", args=[call.pk])))
-    assert "Dordogne (24)" in budget and "20\u202f000,00\u00a0€" in budget
+    assert "Dordogne (24)" in budget and "€20,000.00" in budget
 
 
 def test_a_rejection_needs_a_reason(instructor):
@@ -549,10 +549,10 @@ def test_the_budget_page_shows_the_call_and_the_year(instructor):
     CallFactory(year=call.year, budget_cents=10_000_000, name="AMI Télétravail")
     DecisionFactory(application__call=call, granted_cents=6_000_000)
     page = text(_client(instructor).get(reverse("calls:budget_detail", args=[call.pk])))
-    assert "1\u202f400\u202f000,00\u00a0€" in page  # envelope of the call
-    assert "60\u202f000,00\u00a0€" in page  # committed
-    assert "1\u202f340\u202f000,00\u00a0€" in page  # remaining
-    assert "1\u202f500\u202f000,00\u00a0€" in page  # envelopes of the year
+    assert "€1,400,000.00" in page  # envelope of the call
+    assert "€60,000.00" in page  # committed
+    assert "€1,340,000.00" in page  # remaining
+    assert "€1,500,000.00" in page  # envelopes of the year
     assert "AMI Télétravail" in page
 
 
@@ -711,3 +711,20 @@ def test_an_accepted_application_leads_to_its_agreement(instructor):
     rejected.save()
     page = text(_client(instructor).get(instruct_url(rejected)))
     assert reverse("agreements:agreement_create", args=[rejected.pk]) not in page
+
+
+def test_a_pending_opinion_says_pending_not_its_question(instructor, application):
+    """The "Opinion" column holds the partner's opinion; while none is given it says so, with
+    the due date, and the question asked stays available behind a disclosure."""
+    OpinionFactory(
+        application=application,
+        question="Le projet est-il compatible avec le PLU ?",
+        due_on=datetime.date(2031, 3, 14),
+    )
+    page = _client(instructor).get(instruct_url(application)).content.decode()
+    table = page[page.index('id="opinions"') :]
+    table = table[: table.index("</table>")]
+    cell = table.split("<td>")[-1]  # the "Opinion" column of the only row
+    assert "Pending, due on March 14, 2031" in cell
+    assert cell.index("Pending") < cell.index("Question asked") < cell.index("PLU")
+    assert "<details" in cell

@@ -27,3 +27,13 @@ def test_page_assets_are_local(client, url):
     assert assets, "the page should load at least its stylesheet"
     remote = [a for a in assets if re.match(r"^(https?:)?//", a)]
     assert remote == []
+
+
+def test_every_page_names_its_favicon_and_the_files_exist(client):
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/").content.decode()
+    icons = re.findall(r'<link rel="(?:icon|apple-touch-icon)" href="/static/([^"]+)"', html)
+    assert {"img/favicon.svg", "img/favicon-32.png"} <= set(icons)
+    for icon in icons:
+        assert finders.find(icon), icon

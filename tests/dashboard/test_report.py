@@ -173,3 +173,16 @@ def test_old_report_files_are_deleted(settings, tmp_path):
     assert tasks.report_folders_prune(keep_days=30) == 1
     assert not tasks.report_folder(old.pk).exists()
     assert (tasks.report_folder(recent.pk) / "rapport.pdf").exists()
+
+
+def test_the_report_pdf_is_tagged_with_its_language_and_title(records):
+    """PDF/UA: a structure tree, marked content, the document's language and its title."""
+    with translation.override("en"):
+        content = report.dashboard_content(year=records, include_demo=True)
+        pdf = report.report_pdf(content)
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in catalog
+    assert str(catalog["/Lang"]) == "en"
+    assert "Evaluation of the tiers-lieux policy" in reader.metadata.title

@@ -215,3 +215,20 @@ def test_staff_find_the_survey_from_the_dashboard(client, places):
     assert survey_list not in client.get(url).content.decode()
     client.force_login(UserFactory(network=True))
     assert survey_list in client.get(url).content.decode()
+
+
+def test_a_filter_refresh_leaves_the_report_alone_and_updates_its_filters(client):
+    """The report section is outside the swapped region: an HTMX refresh of the figures
+    returns the body and, out of band, only the report form's filters and button."""
+    client.force_login(UserFactory(reader=True))
+    page = client.get(reverse("dashboard:dashboard_detail")).content.decode()
+    body_start = page.index('id="dashboard-body"')
+    assert page.index('id="report"') > body_start
+    assert 'id="report-form"' in page and "dashboard/report.js" in page
+    fragment = client.get(
+        reverse("dashboard:dashboard_detail"), {"departement": "87"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert 'id="report"' not in fragment and 'id="report-result"' not in fragment
+    oob = fragment[fragment.index('<div id="report-filters" hx-swap-oob="true">') :]
+    assert 'name="departement" value="87"' in oob
+    assert 'id="report-generate"' in oob

@@ -37,8 +37,8 @@ from tierslieux.agreements.models import (
     PaymentTranche,
 )
 from tierslieux.agreements.workflow import AgreementState
-from tierslieux.calls.rules import format_euros
 from tierslieux.calls.scdl import grantor
+from tierslieux.core import money
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "document_templates"
 CONVENTION_TEMPLATE = TEMPLATES_DIR / "convention.docx"
@@ -64,6 +64,11 @@ table[style-name='Table Grid'] => table.grid:fresh
 table[style-name='Signatures'] => table.signatures:fresh
 br[type='page'] => hr.page-break
 """
+
+
+def format_euros(cents: int) -> str:
+    """Amounts of the document are French whatever the language of the interface."""
+    return money.format_euros(cents, language="fr")
 
 
 class DocumentTemplateError(ValidationError):
@@ -565,7 +570,8 @@ def docx_to_pdf(docx: bytes, *, title: str, footer: str = "", draft: bool = Fals
     if draft:
         page += f"@page {{ @top-center {{ content: {_css_string(DRAFT_MARK)}; }} }}"
     return HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(
-        stylesheets=[CSS(filename=str(PRINT_STYLESHEET)), CSS(string=page)]
+        stylesheets=[CSS(filename=str(PRINT_STYLESHEET)), CSS(string=page)],
+        pdf_variant="pdf/ua-1",  # tagged, with the document's language and title
     )
 
 

@@ -26,9 +26,9 @@ from tierslieux.agreements.models import (
 )
 from tierslieux.agreements.workflow import AgreementState
 from tierslieux.calls.models import Application, Call
-from tierslieux.calls.rules import cents_to_euros, euros_to_cents
 from tierslieux.calls.selectors import application_visible_qs
 from tierslieux.calls.workflow import ApplicationState
+from tierslieux.core.money import cents_to_euros, euros_to_cents
 from tierslieux.places.models import Place
 from tierslieux.territory.forms import CommuneField
 from tierslieux.territory.models import Departement

@@ -226,6 +226,39 @@ def tranche_list(*, user: Any, agreement: Agreement) -> QuerySet[PaymentTranche]
     return agreement.tranches.order_by("order")
 
 
+def tranche_blockers(agreement: Agreement, tranches: list[PaymentTranche]) -> dict[int, str]:
+    """Why each unpaid tranche cannot be paid now, by tranche id; the tranche payable now (at
+    most one: tranches are paid in order) has no entry. Same reasons as ``tranche_pay``."""
+    milestones = {m.kind: m for m in agreement.milestones.all()}
+    blockers: dict[int, str] = {}
+    first_unpaid: PaymentTranche | None = None
+    for tranche in sorted(tranches, key=lambda t: t.order):
+        if tranche.state == TrancheState.PAID:
+            continue
+        milestone = milestones.get(tranche.depends_on) if tranche.depends_on else None
+        if agreement.state != AgreementState.SIGNED:
+            blockers[tranche.pk] = _(
+                "Tranches are paid on a signed agreement (status: %(state)s)."
+            ) % {"state": agreement.get_state_display()}
+        elif milestone is not None and milestone.decision != MilestoneDecision.APPROVED:
+            blockers[tranche.pk] = _(
+                "This tranche is not payable yet: it depends on the %(meeting)s, which is "
+                "not approved (%(decision)s)."
+            ) % {
+                "meeting": milestone.get_kind_display().lower(),
+                "decision": milestone.get_decision_display().lower(),
+            }
+        elif first_unpaid is not None:
+            blockers[tranche.pk] = _("The tranches are paid in order: pay “%(label)s” first.") % {
+                "label": first_unpaid.label
+            }
+        elif tranche.state != TrancheState.PAYABLE:
+            blockers[tranche.pk] = _("This tranche is not payable yet.")
+        if first_unpaid is None:
+            first_unpaid = tranche
+    return blockers
+
+
 def milestone_list(*, user: Any, agreement: Agreement) -> QuerySet[Milestone]:
     """The three meetings of an agreement ``user`` may see, in date order."""
     if not user_can(user, "agreements.agreement_view", agreement):

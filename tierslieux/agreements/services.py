@@ -37,8 +37,8 @@ from tierslieux.agreements.models import (
 )
 from tierslieux.agreements.workflow import TRANSITIONS, AgreementState, Guard, Transition
 from tierslieux.calls.models import Application
-from tierslieux.calls.rules import format_euros
 from tierslieux.calls.workflow import ApplicationState
+from tierslieux.core.money import format_euros
 from tierslieux.core.permissions import require
 
 MANAGE = "agreements.agreement_manage"

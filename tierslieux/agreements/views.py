@@ -44,11 +44,12 @@ from tierslieux.agreements.models import (
     Milestone,
     MilestoneDecision,
     MilestoneKind,
+    PaymentTranche,
     TrancheState,
 )
 from tierslieux.agreements.rules import TrancheSpec
 from tierslieux.agreements.workflow import TRANSITIONS, AgreementState
-from tierslieux.calls.rules import format_euros
+from tierslieux.core.money import format_euros
 from tierslieux.core.permissions import permission_required, user_can
 
 VIEW = "agreements.agreement_view"
@@ -292,13 +293,23 @@ def _detail_context(request: HttpRequest, agreement: Agreement, **bound: Any) ->
         )
         milestone.minutes_url = _document_url("agreements:milestone_minutes_docx", milestone.pk)
     tranches = list(selectors.tranche_list(user=user, agreement=agreement))
+    blockers = selectors.tranche_blockers(agreement, tranches)
+    pay_forms = bound.get("pay_forms", {})
     for tranche in tranches:
         tranche.amount_display = _money(tranche.amount_cents)
         tranche.paid_display = (
             _money(tranche.paid_amount_cents) if tranche.state == TrancheState.PAID else ""
         )
-        tranche.can_pay = can_manage and signed and tranche.state != TrancheState.PAID
-        tranche.pay_form = bound.get("pay_forms", {}).get(tranche.pk) or PayForm(
+        tranche.blocker = blockers.get(tranche.pk, "")
+        # The pay form only for the tranche payable now, or one just refused (what was typed
+        # is kept and the reason shown next to it).
+        tranche.can_pay = (
+            can_manage
+            and signed
+            and tranche.state != TrancheState.PAID
+            and (not tranche.blocker or tranche.pk in pay_forms)
+        )
+        tranche.pay_form = pay_forms.get(tranche.pk) or PayForm(
             prefix=f"tr-{tranche.pk}",
             initial={"paid_on": today, "amount": euros(tranche.amount_cents)},
         )
@@ -325,10 +336,27 @@ def _detail_context(request: HttpRequest, agreement: Agreement, **bound: Any) ->
         "sign_form": bound.get("sign_form") or SignForm(initial={"signed_on": today}),
         "terminate_form": bound.get("terminate_form") or ReasonForm(prefix="terminate"),
         "transition_errors": bound.get("transition_errors", []),
+        "payment_refusal": _payment_refusal(tranches, pay_forms),
         "documents": {
             kind: _document_url(name, agreement.pk) for kind, name in DOCUMENT_URLS.items()
         },
     }
+
+
+def _payment_refusal(tranches: list[PaymentTranche], pay_forms: dict) -> dict | None:
+    """The tranche whose payment was just refused and the reasons, shown at the top of the page
+    (the page reloads after a POST: the reason must not sit far below where the eye is)."""
+    for tranche in tranches:
+        form = pay_forms.get(tranche.pk)
+        if form is not None and form.errors:
+            errors = list(form.non_field_errors()) + [
+                f"{form[name].label}: {error}"
+                for name, field_errors in form.errors.items()
+                if name != "__all__"
+                for error in field_errors
+            ]
+            return {"tranche": tranche, "errors": errors}
+    return None
 
 
 def _render_detail(request: HttpRequest, agreement: Agreement, **bound: Any) -> HttpResponse:

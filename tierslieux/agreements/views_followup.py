@@ -20,7 +20,7 @@ from tierslieux.agreements.forms import (
     PremisesAgreementForm,
 )
 from tierslieux.agreements.models import PremisesAgreement, ProjectStage
-from tierslieux.calls.rules import format_euros
+from tierslieux.core.money import format_euros
 from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import permission_required, user_can
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, Throttled, ValidationError
 
 from tierslieux.api import places, territory
@@ -16,16 +16,25 @@ from tierslieux.api.throttling import ApiAnonRateThrottle
 # Where pydantic puts a parameter's source first in an error location.
 _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
 
+API_TITLE = "Tiers-lieux API"
+
 api = NinjaAPI(
-    title="API des tiers-lieux",
+    # The schema is in English (field names follow the French open data Table Schema,
+    # data/schemas/tiers-lieux.schema.json); the documentation page around it is localised
+    # (templates/ninja/swagger.html).
+    title=API_TITLE,
     version="1",
     description=(
-        "Annuaire des tiers-lieux et territoire. Lecture publique (tiers-lieux publiés "
-        "seulement), limitée en débit pour les appels anonymes ; écriture réservée à "
-        "l'équipe de l'annuaire, par jeton (`Authorization: Bearer …`) ou session."
+        "The directory of tiers-lieux and the territory (communes, départements). Reads are "
+        "public (published places only) and rate-limited for anonymous callers; writes are "
+        "for directory staff, with a token (`Authorization: Bearer …`) or a session. Field "
+        "names follow the French open data schema of the directory (`nom`, `adresse`, …)."
     ),
     urls_namespace="api",
     docs_url="/docs",
+    # No deep links: Swagger UI would put a link inside each operation's button (nested
+    # interactive controls, which screen readers cannot use).
+    docs=Swagger(settings={"deepLinking": False}),
     openapi_url="/openapi.json",
     throttle=[ApiAnonRateThrottle()],
 )

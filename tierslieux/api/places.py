@@ -79,7 +79,9 @@ class PlaceFiltersIn(Schema):
     """The directory's filters (all optional, combined with AND)."""
 
     q: str = Field("", max_length=200, pattern=NO_NUL, description="Words searched.")
-    departement: str = Field("", pattern=r"^(\d{2,3}|2[AB])?$", description="Code.")
+    departement: str = Field(
+        "", pattern=r"^(\d{2,3}|2[AB])?$", description="Code of the département (e.g. 33)."
+    )
     epci: str = Field("", pattern=r"^(\d{9})?$", description="SIREN of the EPCI.")
     commune: str = Field("", pattern=r"^(\d{5}|2[AB]\d{3})?$", description="INSEE code.")
     kind: PlaceKind | None = None

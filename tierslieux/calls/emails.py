@@ -4,9 +4,23 @@ Each function returns ``(subject, body)``; ``services`` picks the recipients and
 ``transaction.on_commit`` through the ``send_email`` background task.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tierslieux.calls.rules import format_euros
+from tierslieux.core.http import absolute_url
+from tierslieux.core.money import format_euros
+
+
+def _holder_link(application) -> str:
+    return _("Your application: %(url)s") % {
+        "url": absolute_url(reverse("calls:application_detail", args=[application.pk]))
+    }
+
+
+def _instruction_link(application) -> str:
+    return _("The application: %(url)s") % {
+        "url": absolute_url(reverse("calls:application_instruct", args=[application.pk]))
+    }
 
 
 def state_changed(application, *, to_state_label: str, reason: str = "") -> tuple[str, str]:
@@ -20,6 +34,7 @@ def state_changed(application, *, to_state_label: str, reason: str = "") -> tupl
     ]
     if reason:
         lines += ["", _("Message from the instruction:"), reason]
+    lines += ["", _holder_link(application)]
     return subject, "\n".join(lines)
 
 
@@ -39,7 +54,7 @@ def decision_made(application, *, accepted: bool, granted_cents: int, reason: st
         }
     if reason:
         body += "\n\n" + reason
-    return subject, body
+    return subject, body + "\n\n" + _holder_link(application)
 
 
 def holder_acted(application, *, to_state_label: str, reason: str = "") -> tuple[str, str]:
@@ -54,7 +69,7 @@ def holder_acted(application, *, to_state_label: str, reason: str = "") -> tuple
     }
     if reason:
         body += "\n\n" + reason
-    return subject, body
+    return subject, body + "\n\n" + _instruction_link(application)
 
 
 def assigned(application) -> tuple[str, str]:
@@ -63,7 +78,7 @@ def assigned(application) -> tuple[str, str]:
         "title": application.title,
         "call": application.call.name,
     }
-    return subject, body
+    return subject, body + "\n\n" + _instruction_link(application)
 
 
 def opinion_requested(opinion) -> tuple[str, str]:
@@ -74,9 +89,11 @@ def opinion_requested(opinion) -> tuple[str, str]:
     ) % {"title": opinion.application.title, "due": opinion.due_on.strftime("%d/%m/%Y")}
     if opinion.question:
         body += "\n\n" + opinion.question
-    return subject, body
+    url = absolute_url(reverse("calls:opinion_give", args=[opinion.pk]))
+    return subject, body + "\n\n" + _("Give your opinion: %(url)s") % {"url": url}
 
 
-def message_posted(message) -> tuple[str, str]:
+def message_posted(message, *, to_holder: bool) -> tuple[str, str]:
     subject = _("New message on the application “%(title)s”") % {"title": message.application.title}
-    return subject, message.body
+    link = (_holder_link if to_holder else _instruction_link)(message.application)
+    return subject, message.body + "\n\n" + link

@@ -12,10 +12,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from tierslieux.calls.rules import format_euros
 from tierslieux.calls.storage import attachment_upload_to, private_storage
 from tierslieux.calls.workflow import ApplicationState
 from tierslieux.core.models import BaseModel
+from tierslieux.core.money import format_euros
 
 
 class CallKind(models.TextChoices):

@@ -13,6 +13,8 @@ from decimal import ROUND_DOWN, Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tierslieux.core import money
+
 # --- identifiers ---------------------------------------------------------------------------
 
 LA_POSTE_SIREN = "356000000"
@@ -57,22 +59,11 @@ def siret_is_valid(siret: str) -> bool:
 # --- money ---------------------------------------------------------------------------------
 
 
-def format_euros(cents: int) -> str:
-    """``12345678`` -> ``"123 456,78 €"`` (French grouping with a narrow no-break space)."""
-    sign = "-" if cents < 0 else ""
-    euros, rest = divmod(abs(int(cents)), 100)
-    grouped = f"{euros:,}".replace(",", "\u202f")
-    return f"{sign}{grouped},{rest:02d}\u00a0€"
-
-
-def cents_to_euros(cents: int | None) -> Decimal | None:
-    """Integer cents to euros (``Decimal``), ``None`` kept."""
-    return None if cents is None else Decimal(cents) / 100
-
-
-def euros_to_cents(euros: Decimal | int | str) -> int:
-    """Euros (a ``Decimal``, an integer or a string such as ``"60000.50"``) to integer cents."""
-    return int((Decimal(str(euros)) * 100).quantize(Decimal(1)))
+# One place formats money: core.money (per active language). These names stay here so that
+# every caller of calls.rules keeps working.
+format_euros = money.format_euros
+cents_to_euros = money.cents_to_euros
+euros_to_cents = money.euros_to_cents
 
 
 @dataclass(frozen=True)

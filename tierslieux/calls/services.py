@@ -433,7 +433,7 @@ def application_message_post(*, application: Application, body: str, by: Any) ->
     message = ApplicationMessage(application=application, author=by, body=body)
     message.full_clean()
     message.save()
-    subject, text = emails.message_posted(message)
+    subject, text = emails.message_posted(message, to_holder=not from_holder)
     _send_after_commit(
         subject,
         text,

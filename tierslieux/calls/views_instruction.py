@@ -37,13 +37,13 @@ from tierslieux.calls.forms_instruction import (
     euros,
 )
 from tierslieux.calls.models import Application, Call, ProjectReview
-from tierslieux.calls.rules import format_euros
 from tierslieux.calls.workflow import (
     FINAL_STATES,
     INSTRUCTOR_ACTION,
     ApplicationState,
     transitions_from,
 )
+from tierslieux.core.money import format_euros
 from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import permission_required, user_can
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from tierslieux.calls import scdl, selectors
 from tierslieux.calls.models import Call
-from tierslieux.calls.rules import format_euros
+from tierslieux.core.money import format_euros
 from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import permission_required, user_can
 from tierslieux.territory.models import Departement

@@ -26,3 +26,9 @@ def client_ip(request: HttpRequest) -> str:
         # Fewer hops than proxies: the request did not come through all of them.
         return forwarded[0] if forwarded else remote
     return forwarded[-count]
+
+
+def absolute_url(path: str) -> str:
+    """``path`` (from ``reverse``) on the site's public address ``settings.SITE_URL``: links in
+    e-mails never come from the request's Host header, which a client chooses."""
+    return f"{settings.SITE_URL}/{path.lstrip('/')}"

@@ -679,6 +679,9 @@ def demo_notice(content: DashboardContent) -> str:
     return ""
 
 
+PDF_VARIANT = "pdf/ua-1"
+
+
 def report_pdf(content: DashboardContent) -> bytes:
     """The yearly evaluation report as PDF (WeasyPrint, from ``dashboard/report_pdf.html``)."""
     from weasyprint import HTML
@@ -698,7 +701,9 @@ def report_pdf(content: DashboardContent) -> bytes:
             ),
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    # Tagged PDF (PDF/UA-1): structure tree, document language (the page's ``lang``) and title
+    # (the page's ``<title>``), so that screen readers read the report in order.
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def _xlsx_value(unit: str, value: float | int | None) -> float | int | None:
