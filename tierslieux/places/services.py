@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tierslieux.core.permissions import require
 from tierslieux.places.duplicates import DuplicatePair, NamedPoint, probable_duplicates
@@ -287,7 +288,12 @@ def places_import(
     if dry_run:
         progress(1.0, _("Checked: nothing written (dry run)"))
         return report
-    progress(0.8, _("Writing %(count)s places") % {"count": len(created) + len(updated)})
+    writing = len(created) + len(updated)
+    progress(
+        0.8,
+        ngettext("Writing %(count)s place", "Writing %(count)s places", writing)
+        % {"count": writing},
+    )
     try:
         _places_write(created, updated, {id(p): b for _r, p, b in pending if b}, by=by)
     except IntegrityError:

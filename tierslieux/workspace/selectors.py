@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tierslieux.agreements import selectors as agreements
 from tierslieux.calls import selectors as calls
@@ -282,7 +283,11 @@ def start_page(*, user: Any, on: datetime.date) -> list[Panel]:
                     Line(
                         row.survey.title,
                         reverse("surveys:survey_detail", args=[row.survey.pk]),
-                        note=_("%(responded)s answers of %(invited)s invited")
+                        note=ngettext(
+                            "%(responded)s answer of %(invited)s invited",
+                            "%(responded)s answers of %(invited)s invited",
+                            row.responded,
+                        )
                         % {"responded": row.responded, "invited": row.invited},
                     )
                     for row in surveys.survey_list(user=user)[:LIST_LIMIT]
