@@ -4,7 +4,7 @@ Django sends ``Referrer-Policy: same-origin`` on every page (``SECURE_REFERRER_P
 third party ever sees a page's address. A personal link must not reach even our own logs
 through the ``Referer`` of the requests its page makes (style sheets, scripts, the next page):
 a production server's access log (gunicorn's, nginx's) records the Referer and does not pass
-through the Django log filter that redacts tokens. ``no_referrer`` sets ``no-referrer`` on
+through the Django log filter that redacts tokens. ``no_referrer`` sets ``strict-origin`` on
 the response, which ``SecurityMiddleware`` then keeps.
 """
 
@@ -14,11 +14,13 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-NO_REFERRER = "no-referrer"
+NO_REFERRER = "strict-origin"
+"""Only the site's origin, never the path, goes out as Referer. Not ``no-referrer``: under
+that policy browsers send ``Origin: null`` with the page's form, which CSRF protection refuses."""
 
 
 def no_referrer(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Decorate a view whose URL carries a secret: its responses say ``no-referrer``."""
+    """Decorate a view whose URL carries a secret: its responses send only the origin as Referer."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
