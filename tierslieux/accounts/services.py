@@ -2,11 +2,19 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
 from tierslieux.accounts.models import User
 from tierslieux.core.roles import ASSIGNABLE_ROLES, Role
+
+# Printed in the README for development: never accepted when DEBUG is off (accounts.backends).
+DEMO_ADMIN_DEFAULT_PASSWORD = "tiers-lieux-demo"
+
+
+class DemoAdminRefused(Exception):
+    """The demo administrator is a development convenience: refused in production."""
 
 
 def roles_ensure() -> list[Group]:
@@ -25,7 +33,15 @@ def user_set_roles(*, user: User, roles: list[Role], by: Any = None) -> User:
 
 @transaction.atomic
 def demo_admin_ensure(*, username: str, password: str, email: str) -> tuple[User, bool]:
-    """Create a superuser if the database has none; return it and whether it was created."""
+    """Create a superuser if the database has none; return it and whether it was created.
+
+    Development only: refused when DEBUG is off, since its password is published.
+    """
+    if not settings.DEBUG:
+        raise DemoAdminRefused(
+            "The demo administrator is only created in development (DJANGO_DEBUG=true). "
+            "In production create the first administrator with `manage.py createsuperuser`."
+        )
     existing = User.objects.filter(is_superuser=True).order_by("pk").first()
     if existing is not None:
         return existing, False
