@@ -55,9 +55,16 @@ git clone --quiet "$REPO" "$SCRATCH/clone"
 PORT="${FRESH_CLONE_PORT:-}"
 [ -n "$PORT" ] || PORT="$("$PY3" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 
+# The machine's own network settings (a CA bundle, a proxy) are kept: they belong to the
+# machine, not to the user's HOME. Nothing else of the caller's environment passes.
+MACHINE_ENV=()
+for name in SSL_CERT_FILE SSL_CERT_DIR REQUESTS_CA_BUNDLE CURL_CA_BUNDLE PIP_CERT \
+  HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy; do
+  [ -n "${!name:-}" ] && MACHINE_ENV+=("$name=${!name}")
+done
+
 run_clean() {
-  env -i PATH="$CLEAN_PATH" HOME="$SCRATCH/home" LANG=C.UTF-8 TERM=dumb \
-    ${CHROMIUM_PATH:+CHROMIUM_PATH="$CHROMIUM_PATH"} "$@"
+  env -i PATH="$CLEAN_PATH" HOME="$SCRATCH/home" LANG=C.UTF-8 TERM=dumb "${MACHINE_ENV[@]}" "$@"
 }
 
 LOG="$SCRATCH/setup.log"
@@ -73,7 +80,7 @@ echo "== make setup done in $(($(date +%s) - start)) s"
 # `make run` = setup + runserver: serve the same way (the run target's variables), in the
 # background, in its own process group so that cleanup stops the whole tree.
 (cd "$SCRATCH/clone" && exec setsid env -i PATH="$CLEAN_PATH" HOME="$SCRATCH/home" LANG=C.UTF-8 \
-  DJANGO_DEBUG=true scripts/uv.sh run --frozen --no-dev python manage.py runserver --noreload \
+  "${MACHINE_ENV[@]}" DJANGO_DEBUG=true scripts/uv.sh run --frozen --no-dev python manage.py runserver --noreload \
   "127.0.0.1:$PORT") >"$SCRATCH/server.log" 2>&1 &
 SERVER_PID=$!
 
