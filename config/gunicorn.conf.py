@@ -3,6 +3,8 @@
 HOST, PORT: where to listen (127.0.0.1:8000; a reverse proxy in front terminates HTTPS).
 WEB_CONCURRENCY: worker processes (default 2 x cores + 1).
 GUNICORN_TIMEOUT: seconds before a silent worker is restarted (default 60).
+GUNICORN_MAX_REQUESTS: requests before a worker is recycled (default 2000, with 10 % jitter).
+GUNICORN_CONTROL_SOCKET: path of the control socket for `gunicornc` (default: none).
 The access log goes through Python logging, so personal links (survey tokens) are redacted by
 ``tierslieux.core.logging.RedactSecretsFilter`` like every other log line.
 """
@@ -50,3 +52,10 @@ logconfig_dict = {
         "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
     },
 }
+
+# gunicorn's control socket (`gunicornc`) defaults to one path per user ($HOME/.gunicorn), which
+# two servers of one machine (two checkouts, the tests) would share: off unless a path is given.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
