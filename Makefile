@@ -1,11 +1,22 @@
 # Two commands for a newcomer (README):  make run   and   make test
+# Production (ADR 0013):                   make serve
 SHELL := /bin/bash
-UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
-PY := $(UV) run --frozen python
+# uv is found, or installed, when a recipe runs (scripts/uv.sh), not when the Makefile is read.
+UV ?= $(CURDIR)/scripts/uv.sh
+# The product's targets run without the development tools (uv run would install them).
+UV_GROUPS =
+PY = $(UV) run --frozen $(UV_GROUPS) python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+export HOST PORT
 
-.PHONY: run setup env env-dev test check lint pytest pytest-sqlite pytest-postgres messages worker cluster clean
+.PHONY: run setup env env-dev system test check lint pytest pytest-sqlite pytest-postgres serve messages worker cluster clean
+
+# Development targets run with DEBUG on (the settings default to production).
+run setup worker: export DJANGO_DEBUG = true
+run setup worker serve: UV_GROUPS = --no-dev
+# The static checks and the suite run the production settings with a test key.
+check pytest-sqlite pytest-postgres messages: export DJANGO_SETTINGS_MODULE = config.settings_test
 
 ## Set up (environment from uv.lock, database, real territory and places, demo admin, labelled demo records) and serve on 127.0.0.1:8000
 run: setup
@@ -24,21 +35,30 @@ setup: env
 worker: env
 	$(PY) manage.py tasks_worker
 
-env: uv
+## Production: static files, migrations, the deployment checks, then gunicorn on $(HOST):$(PORT)
+## (DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS required; see README "Production")
+serve: env
+	$(PY) manage.py collectstatic --noinput
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py check --deploy --fail-level WARNING
+	$(UV) run --frozen $(UV_GROUPS) gunicorn --config config/gunicorn.conf.py config.wsgi
+
+env:
 	$(UV) sync --frozen --no-dev
 
-env-dev: uv
+env-dev:
 	$(UV) sync --frozen
 
-uv:
-	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.5"
+## The Debian packages the suite needs (PostgreSQL 15, Chromium, gettext, Pango, Redis)
+system:
+	scripts/system_packages.sh
 
 ## Scale-out topology on this machine: PostgreSQL, Redis, 2 RQ workers, gunicorn x3 on 127.0.0.1:$(PORT) (Ctrl-C stops all)
 cluster: env
 	PORT=$(PORT) UV=$(UV) scripts/cluster_local.sh
 
 ## The whole suite: static checks, then pytest on SQLite and on a throwaway PostgreSQL 15
-test: env-dev check pytest-sqlite pytest-postgres
+test: system env-dev check pytest-sqlite pytest-postgres
 
 check:
 	$(UV) run --frozen ruff check .
@@ -51,14 +71,15 @@ pytest-sqlite:
 	@echo "== pytest on SQLite"
 	TIERSLIEUX_VAR_DIR=$$(mktemp -d) scripts/with_redis.sh $(UV) run --frozen pytest -p no:cacheprovider
 
+# The slow checks (a fresh clone set up from scratch) run once, in the SQLite pass.
 pytest-postgres:
 	@echo "== pytest on PostgreSQL"
-	TIERSLIEUX_VAR_DIR=$$(mktemp -d) scripts/with_postgres.sh $(UV) run --frozen pytest -p no:cacheprovider
+	TIERSLIEUX_VAR_DIR=$$(mktemp -d) scripts/with_postgres.sh $(UV) run --frozen pytest -p no:cacheprovider -m "not slow"
 
 ## Refresh the French catalogue after changing user-facing strings
 messages:
-	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=var --ignore=scripts
-	$(PY) manage.py compilemessages -l fr --ignore=.venv
+	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=.tools --ignore=var --ignore=scripts
+	$(PY) manage.py compilemessages -l fr --ignore=.venv --ignore=.tools
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -5,7 +5,9 @@ default; PostgreSQL when ``DATABASE_URL`` says so (``postgres://user:pass@host:p
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +30,9 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Production by default: development commands (`make run`, `make setup`, `make worker`) set
+# DJANGO_DEBUG=true themselves (ADR 0013).
+DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -50,6 +54,8 @@ INSTALLED_APPS = [
     "auditlog",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "tierslieux.core",
     "tierslieux.accounts",
     "tierslieux.territory",
@@ -74,6 +80,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout seen during the view into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,6 +121,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out account or address before any password is checked;
+# then the model backend, which also refuses the demo administrator's password in production.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "tierslieux.accounts.backends.AccountBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -217,10 +232,33 @@ TERRITORY_DATA_DIR = Path(os.environ.get("TERRITORY_DATA_DIR", BASE_DIR / "data"
 TERRITORY_REGION_CODE = os.environ.get("TERRITORY_REGION_CODE", "75")
 TERRITORY_REGION_NAME = os.environ.get("TERRITORY_REGION_NAME", "Nouvelle-Aquitaine")
 
+# HTTPS in production (ADR 0013). `manage.py check --deploy --fail-level WARNING` is clean with
+# the defaults below; the variables exist for a local check over plain HTTP and for a reverse
+# proxy that already redirects to HTTPS.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS: list[str] = []
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
+    # HSTS is opt-in: a browser remembers it for SECURE_HSTS_SECONDS, so turning it on before
+    # HTTPS works on the host (and, with include-subdomains, on every subdomain) locks visitors
+    # out. Documented decision: off (0) until the operator sets DJANGO_HSTS_SECONDS, hence
+    # security.W004 silenced while it is 0.
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+    if SECURE_HSTS_SECONDS == 0:
+        SILENCED_SYSTEM_CHECKS.append("security.W004")
+    elif not SECURE_HSTS_PRELOAD:
+        # Submitting the domain to the browsers' preload list is the domain owner's commitment,
+        # not the product's: off unless DJANGO_HSTS_PRELOAD=true (documented decision).
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
+    if not SECURE_SSL_REDIRECT and env_bool("DJANGO_SSL_REDIRECT_BY_PROXY", False):
+        # The operator declares that the reverse proxy redirects HTTP to HTTPS (documented).
+        SILENCED_SYSTEM_CHECKS.append("security.W008")
 
 LOGGING = {
     "version": 1,
@@ -243,11 +281,56 @@ LOGGING = {
 # then the TRUSTED_PROXY_COUNT-th entry from the right of X-Forwarded-For (core.http.client_ip).
 # 0: the server faces the clients and X-Forwarded-For is ignored.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT > 0:
+    # Behind trusted proxies only: they set X-Forwarded-Proto (a client facing the server could
+    # write it and make Django believe a plain HTTP request is secure).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Login throttling (django-axes, ADR 0013): AXES_FAILURE_LIMIT failed logins for one account
+# (from anywhere) or from one address (whatever the account) lock it for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "tierslieux.core.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "tierslieux.accounts.views.lockout"  # registration/lockout.html, 429
+# A success does not wipe the failures: it would also wipe its address's, so an attacker owning
+# one account could reset the per-address count by logging into it between guesses.
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# The username field of the login form and of the admin's.
+AXES_USERNAME_FORM_FIELD = "username"
 
 # Raster tiles under the public map (e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png). Empty:
 # no tile layer, the map draws only our own outlines (offline, no third-party request).
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+
+# Content Security Policy (django-csp 4, ADR 0013): scripts, styles, fonts and data from the
+# product's own origin only; no inline script anywhere (the API docs use ninja's shipped files).
+# Images also from data: URLs (Leaflet's and Swagger UI's icons) and from the tile server, when a
+# tile layer is configured.
+
+
+def tile_source(url: str) -> list[str]:
+    """The CSP source of a Leaflet tile URL template (``{s}`` subdomains become ``*``)."""
+    if not url:
+        return []
+    parts = urlsplit(url.replace("{s}", "SUBDOMAIN"))
+    return [f"{parts.scheme}://{parts.netloc.replace('SUBDOMAIN', '*')}"]
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *tile_source(MAP_TILE_URL)],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 # Territorial mesh (the policy's targets and the travel-time model's defaults).
 MESH_THRESHOLD_MINUTES = float(os.environ.get("MESH_THRESHOLD_MINUTES", "20"))

@@ -7,6 +7,16 @@
  * fragment holding #scenario-sites), its recommended sites are drawn as numbered squares and
  * the colours follow the scenario's parameters.
  */
+// The legend's colour swatches: set through the DOM (the Content Security Policy refuses style
+// attributes written in the page).
+(function () {
+  "use strict";
+  var swatches = document.querySelectorAll("[data-swatch-colour]");
+  for (var i = 0; i < swatches.length; i++) {
+    swatches[i].style.backgroundColor = swatches[i].getAttribute("data-swatch-colour");
+  }
+})();
+
 (function () {
   "use strict";
 

@@ -11,7 +11,8 @@ from tierslieux.core.roles import Role
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_admin_is_created_once(capsys):
+def test_demo_admin_is_created_once(capsys, settings):
+    settings.DEBUG = True  # development only (tests/accounts/test_production_rules.py)
     call_command("ensure_demo_admin")
     assert "Demo administrator created" in capsys.readouterr().out
     call_command("ensure_demo_admin")
@@ -19,7 +20,8 @@ def test_demo_admin_is_created_once(capsys):
     assert User.objects.filter(is_superuser=True).count() == 1
 
 
-def test_demo_admin_is_not_created_when_a_superuser_exists():
+def test_demo_admin_is_not_created_when_a_superuser_exists(settings):
+    settings.DEBUG = True
     UserFactory(username="boss", superuser=True)
     user, created = demo_admin_ensure(username="admin", password="x-long-pass", email="a@b.fr")
     assert (user.username, created) == ("boss", False)

@@ -127,3 +127,14 @@ def test_coverage_map_counts_communes_and_inhabitants_per_class():
     assert rows["≤ 10 min"] == (1, 1500)
     assert rows["> 45 min"] == (1, 300)
     assert chart.table.raw[-1][1] == (1, 300)  # of which white zones
+
+
+def test_charts_carry_no_inline_css_for_the_content_security_policy():
+    """style="" and <style> are refused by the CSP (ADR 0013): presentation attributes instead."""
+    root = parse(line(target=20000, target_label="Cible"))
+    assert root.find(f".//{SVG}style") is None
+    assert all(element.get("style") is None for element in root.iter())
+    assert root.get("stroke-linejoin") == "round"  # matplotlib's `*{...}` rule, inherited
+    texts = list(root.iter(f"{SVG}text"))
+    assert texts and all(t.get("font-size") for t in texts)
+    assert any(e.get("fill") for e in root.iter())

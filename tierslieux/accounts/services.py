@@ -37,6 +37,13 @@ from tierslieux.accounts.tokens import (
 from tierslieux.core.permissions import require, user_can
 from tierslieux.core.roles import ASSIGNABLE_ROLES, Role
 
+# Printed in the README for development: never accepted when DEBUG is off (accounts.backends).
+DEMO_ADMIN_DEFAULT_PASSWORD = "tiers-lieux-demo"
+
+
+class DemoAdminRefused(Exception):
+    """The demo administrator is a development convenience: refused in production."""
+
 
 def roles_ensure() -> list[Group]:
     """Create the group of every assignable role if missing; return them in role order."""
@@ -54,7 +61,15 @@ def user_set_roles(*, user: User, roles: list[Role], by: Any = None) -> User:
 
 @transaction.atomic
 def demo_admin_ensure(*, username: str, password: str, email: str) -> tuple[User, bool]:
-    """Create a superuser if the database has none; return it and whether it was created."""
+    """Create a superuser if the database has none; return it and whether it was created.
+
+    Development only: refused when DEBUG is off, since its password is published.
+    """
+    if not settings.DEBUG:
+        raise DemoAdminRefused(
+            "The demo administrator is only created in development (DJANGO_DEBUG=true). "
+            "In production create the first administrator with `manage.py createsuperuser`."
+        )
     existing = User.objects.filter(is_superuser=True).order_by("pk").first()
     if existing is not None:
         return existing, False

@@ -33,7 +33,8 @@ from tierslieux.core.http import client_ip
 from tierslieux.core.permissions import permission_required, user_roles
 
 # Log in with the model backend explicitly: other backends (a login throttle) may be listed.
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "tierslieux.accounts.backends.AccountBackend"
+"""The backend a confirmed or invited user is logged in with (one of AUTHENTICATION_BACKENDS)."""
 
 
 def _add_service_error(form: Form, error: ValidationError) -> None:
@@ -270,3 +271,13 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
         login(self.request, user, backend=MODEL_BACKEND)
         messages.success(self.request, _("Your password is set: welcome!"))
         return redirect(resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
+def lockout(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict | None = None,
+) -> HttpResponse:
+    """The page django-axes answers while an account or an address is locked out."""
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    return render(request, "registration/lockout.html", {"minutes": minutes}, status=429)

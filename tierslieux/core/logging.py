@@ -28,7 +28,9 @@ class RedactSecretsFilter(logging.Filter):
         if isinstance(record.args, tuple):
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
         elif isinstance(record.args, dict):
-            record.args = {
-                k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()
-            }
+            # In place: the mapping may be a subclass with its own lookup rules (gunicorn's
+            # access log atoms answer "-" for a missing key).
+            for key, value in list(record.args.items()):
+                if isinstance(value, str):
+                    record.args[key] = redact(value)
         return True

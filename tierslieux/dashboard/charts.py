@@ -225,6 +225,41 @@ _ID = re.compile(r'\b(id)="([^"]+)"')
 _REF = re.compile(r'(url\(|href=")#([^")]+)')
 
 
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+
+
+def _declarations_as_attributes(declarations: str) -> str:
+    """``fill: #fff; stroke-width: 0.8`` as SVG presentation attributes."""
+    attributes = []
+    for declaration in declarations.split(";"):
+        name, _, value = declaration.partition(":")
+        if name.strip():
+            attributes.append(f' {name.strip()}="{escape(value.strip())}"')
+    return "".join(attributes)
+
+
+def _without_inline_styles(text: str) -> str:
+    """matplotlib's SVG with its CSS turned into presentation attributes.
+
+    The Content Security Policy refuses inline ``style`` attributes and ``<style>`` elements
+    (ADR 0013); every property matplotlib writes (fill, stroke*, opacity, font-*, text-anchor)
+    is also an SVG presentation attribute, which the policy does not concern. Its one
+    stylesheet rule, ``*{stroke-linejoin: round; stroke-linecap: butt}``, becomes attributes of
+    the root element, inherited by all.
+    """
+    rules = _STYLE_ELEMENT.findall(text)
+    root_attributes = ""
+    for rule in rules:
+        match = re.fullmatch(r"\s*\*\s*\{([^}]*)\}\s*", rule)
+        if match is None:
+            raise ValueError(f"Unexpected stylesheet in a chart: {rule!r}")
+        root_attributes += _declarations_as_attributes(match.group(1))
+    text = _STYLE_ELEMENT.sub("", text)
+    text = _STYLE_ATTRIBUTE.sub(lambda m: _declarations_as_attributes(m.group(1)), text)
+    return text.replace("<svg ", "<svg" + root_attributes + " ", 1)
+
+
 def _svg(
     figure: Figure, *, chart_id: str, title: str, description: str, dpi: int = 100
 ) -> SafeString:
@@ -237,6 +272,7 @@ def _svg(
     text = text[start:]
     # matplotlib writes its own ``<metadata>`` block (RDF): drop it, it says nothing useful.
     text = re.sub(r"<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
+    text = _without_inline_styles(text)
     # Several charts share a page: make matplotlib's ids (figure_1, clip paths...) unique.
     text = _ID.sub(lambda m: f'{m.group(1)}="{chart_id}-{m.group(2)}"', text)
     text = _REF.sub(lambda m: f"{m.group(1)}#{chart_id}-{m.group(2)}", text)

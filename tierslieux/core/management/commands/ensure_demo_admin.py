@@ -1,8 +1,13 @@
 import os
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from tierslieux.accounts.services import demo_admin_ensure, roles_ensure
+from tierslieux.accounts.services import (
+    DEMO_ADMIN_DEFAULT_PASSWORD,
+    DemoAdminRefused,
+    demo_admin_ensure,
+    roles_ensure,
+)
 
 
 class Command(BaseCommand):
@@ -11,10 +16,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         roles_ensure()
         username = os.environ.get("DEMO_ADMIN_USERNAME", "admin")
-        password = os.environ.get("DEMO_ADMIN_PASSWORD", "tiers-lieux-demo")
-        user, created = demo_admin_ensure(
-            username=username, password=password, email=f"{username}@example.org"
-        )
+        password = os.environ.get("DEMO_ADMIN_PASSWORD", DEMO_ADMIN_DEFAULT_PASSWORD)
+        try:
+            user, created = demo_admin_ensure(
+                username=username, password=password, email=f"{username}@example.org"
+            )
+        except DemoAdminRefused as error:
+            raise CommandError(str(error)) from error
         if created:
             self.stdout.write(
                 self.style.WARNING(
