@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -73,7 +74,9 @@ def test_no_email_leaves_before_the_commit(django_capture_on_commit_callbacks):
 
 def test_an_unconfirmed_account_cannot_log_in():
     user = _register()
-    assert authenticate(username=user.username, password=PASSWORD) is None
+    assert (
+        authenticate(RequestFactory().post("/"), username=user.username, password=PASSWORD) is None
+    )
 
 
 def test_confirmation_activates_makes_a_holder_and_works_once(django_capture_on_commit_callbacks):
@@ -83,7 +86,12 @@ def test_confirmation_activates_makes_a_holder_and_works_once(django_capture_on_
     confirmed = services.user_confirm(uidb64=_uid(user), token=token)
     assert confirmed.is_active and confirmed.email_confirmed_at is not None
     assert Role.HOLDER in user_roles(User.objects.get(pk=user.pk))
-    assert authenticate(username="camille.dupont@example.org", password=PASSWORD) is not None
+    assert (
+        authenticate(
+            RequestFactory().post("/"), username="camille.dupont@example.org", password=PASSWORD
+        )
+        is not None
+    )
     with pytest.raises(ValidationError) as error:
         services.user_confirm(uidb64=_uid(user), token=token)
     assert error.value.code == "invalid_link"

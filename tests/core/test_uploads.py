@@ -21,6 +21,16 @@ from tierslieux.core.uploads import (
     clean_filename,
 )
 
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English (their msgids); the French catalogue translates them."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 ODT_MIME = b"application/vnd.oasis.opendocument.text"
 DOCX_TYPES = (
     b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'

@@ -15,6 +15,15 @@ from tierslieux.places.models import Place
 from tierslieux.places.services import ImportRejected, import_upload_dir, places_import
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English (their msgids); the French catalogue translates them."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def staff(db):
     return UserFactory(network=True)
