@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, Throttled, ValidationError
 
 from tierslieux.api import places, territory
-from tierslieux.api.throttling import ApiAnonRateThrottle
+from tierslieux.api.throttling import ApiAnonRateThrottle, ApiAuthRateThrottle
 
 # Where pydantic puts a parameter's source first in an error location.
 _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
@@ -27,7 +27,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
-    throttle=[ApiAnonRateThrottle()],
+    throttle=[ApiAnonRateThrottle(), ApiAuthRateThrottle()],
 )
 api.add_router("/", places.router)
 api.add_router("/", territory.router)
