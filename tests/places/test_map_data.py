@@ -8,6 +8,7 @@ import gzip
 import json
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +16,7 @@ from django.urls import reverse
 
 from tests.accounts.factories import UserFactory
 from tests.places.factories import PlaceFactory, commune
+from tierslieux.places.selectors import place_list
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +168,11 @@ def test_the_map_data_is_sent_gzipped_to_who_accepts_it(client):
     assert gzip.decompress(zipped.content) == plain.content
     assert "Accept-Encoding" in zipped["Vary"]
     assert zipped["ETag"] == plain["ETag"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan wording")
+def test_the_directory_order_reads_an_index_instead_of_sorting_every_place():
+    make_places(30)
+    for user in (AnonymousUser(), UserFactory(instructor=True)):
+        plan = place_list(user=user).explain()
+        assert "TEMP B-TREE FOR ORDER BY" not in plan, plan

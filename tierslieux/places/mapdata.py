@@ -28,7 +28,7 @@ from tierslieux.core.permissions import user_can
 from tierslieux.places.models import Place, PlaceKind, PlaceState
 from tierslieux.places.selectors import PlaceFilters, place_list
 
-FORMAT = 2
+FORMAT = 3
 """Bump when the feed's content changes shape, so that cached copies are not served."""
 CACHE_SECONDS = 600
 COORDINATE_DECIMALS = 5  # about 1 m
@@ -47,11 +47,15 @@ FIELDS = (
 
 @dataclass(frozen=True)
 class MapFeed:
-    """The feed of one variant (language, visibility, filters), ready to send."""
+    """The feed of one variant (language, visibility, filters), gzipped, ready to send."""
 
-    body: bytes
     gzipped: bytes
     etag: str
+
+    @property
+    def body(self) -> bytes:
+        """The uncompressed JSON, for the rare client that does not accept gzip."""
+        return gzip.decompress(self.gzipped)
 
 
 def directory_version() -> str:
@@ -128,13 +132,13 @@ def map_feed(*, user: Any, filters: PlaceFilters, etag: str = "") -> MapFeed:
     key = f"places-map:{digest}"
     if not filters.q:
         cached = cache.get(key)
-        if cached is not None:
-            body, gzipped = cached
-            return MapFeed(body=body, gzipped=gzipped, etag=etag)
+        if isinstance(cached, bytes):
+            return MapFeed(gzipped=cached, etag=etag)
     body = json.dumps(
         places_features(user=user, filters=filters), ensure_ascii=False, separators=(",", ":")
     ).encode()
+    # Only the compressed bytes are kept: a tenth of the size to read back from the cache.
     gzipped = gzip.compress(body, compresslevel=6, mtime=0)
     if not filters.q:
-        cache.set(key, (body, gzipped), CACHE_SECONDS)
-    return MapFeed(body=body, gzipped=gzipped, etag=etag)
+        cache.set(key, gzipped, CACHE_SECONDS)
+    return MapFeed(gzipped=gzipped, etag=etag)
