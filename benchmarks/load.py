@@ -8,7 +8,8 @@ What it does, on the loopback interface only and for a bounded time:
    "Tiers-lieu généré pour le banc de charge n°…", source ``demo`` ("made up"), at a random
    commune of the region; then ``collectstatic``;
 2. starts, with the same production settings (``DJANGO_DEBUG=false``, the default file cache):
-   - ``gunicorn``: ``gunicorn config.wsgi -w 4`` on this branch (what ``make serve`` runs),
+   - ``gunicorn``: ``gunicorn config.wsgi -w 4`` on this branch, sync workers unless
+     ``--threads`` (with ``-c config/gunicorn.conf.py``, ``make serve``'s, when it exists),
    - ``runserver``: ``manage.py runserver --noreload`` on this branch,
    - ``before``: ``manage.py runserver`` on the code before the fixes of issue 11 (``--before``,
      default: the merge base of this branch and ``main``, exported with ``git archive`` into the
@@ -49,6 +50,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT_FILE = ROOT / "benchmarks" / "results" / "load.json"
+GUNICORN_CONF = ROOT / "config" / "gunicorn.conf.py"  # used when present (make serve's)
 CENSUS_FILE = ROOT / "data" / "places" / "cget_tiers_lieux_2019.csv"
 HOST = "127.0.0.1"
 URLS = {
@@ -310,11 +312,10 @@ def drive(port: int, path: str, concurrency: int, duration: float, timeout: floa
 
 
 def warm_up(port: int, path: str, timeout: float) -> None:
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    for i in range(3):
-        conn.request("GET", path, headers={"Accept-Encoding": "gzip", "X-Forwarded-For": f"9.{i}"})
-        conn.getresponse().read()
-    conn.close()
+    """Every worker serves the URL before it is measured (a worker's first request loads
+    translations, templates and URL patterns: seconds under load, not what a running site sees).
+    """
+    drive(port, path, 8, 2.0, timeout, Run("warm-up", path, 8))
 
 
 # --- Main ----------------------------------------------------------------------------------
@@ -350,6 +351,9 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32])
     parser.add_argument("--port", type=int, default=8141, help="first of three ports")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--threads", type=int, default=1, help="gunicorn threads per worker (1: sync workers)"
+    )
     parser.add_argument("--before", default="main", help="git ref of the code before")
     parser.add_argument("--no-before", action="store_true", help="skip the code before")
     parser.add_argument("--urls", nargs="+", choices=list(URLS), default=list(URLS))
@@ -385,15 +389,20 @@ def main() -> int:
     servers = [
         Server(
             "gunicorn",
-            f"gunicorn config.wsgi -w {args.workers} (this branch)",
+            f"gunicorn config.wsgi -w {args.workers}"
+            + (f" --threads {args.threads}" if args.threads > 1 else " (sync workers)")
+            + (f" -c {GUNICORN_CONF.relative_to(ROOT)}" if GUNICORN_CONF.exists() else "")
+            + " (this branch)",
             args.port,
             [
                 sys.executable,
                 "-m",
                 "gunicorn",
+                *(["-c", str(GUNICORN_CONF)] if GUNICORN_CONF.exists() else []),
                 "config.wsgi",
                 "-w",
                 str(args.workers),
+                *(["--threads", str(args.threads)] if args.threads > 1 else []),
                 "-b",
                 f"{HOST}:{args.port}",
                 "--log-level",

@@ -21,7 +21,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "Annuaire des tiers-lieux et territoire. Lecture publique (tiers-lieux publiés "
-        "seulement), limitée en débit pour les appels anonymes ; écriture réservée à "
+        "seulement), limitée en débit (par adresse sans jeton, par utilisateur avec) ; "
+        "écriture réservée à "
         "l'équipe de l'annuaire, par jeton (`Authorization: Bearer …`) ou session."
     ),
     urls_namespace="api",

@@ -5,15 +5,15 @@ Counting is a sliding window approximated from two fixed windows (the current on
 before, weighted by how much of it still overlaps the last ``duration`` seconds), as done by
 large CDNs: no burst of twice the rate at a window boundary, and two counters per caller only.
 
-Each request is counted with ``cache.add`` then ``cache.incr``, and a refused request takes its
-increment back with ``cache.decr``, so at most ``limit`` requests of a window are let through
-even when many processes and threads count at once: a request is let through only if its own
-increment returned a value within the budget. This holds where ``add``/``incr``/``decr`` are
-atomic and shared: Redis and Memcached (shared by every process), and the local-memory cache
-(atomic, but per process: each process then has its own budget). The default file cache
-(``FileBasedCache``) is shared by the processes of one machine but its ``incr`` is a read then
-a write, so concurrent processes can lose counts and let a little more than the rate through;
-with several processes (``make serve``, several machines) use Redis
+Each request is counted with ``cache.incr`` (``cache.add`` creates the counter), and a refused
+request takes its increment back with ``cache.decr``, so at most ``limit`` requests of a window
+are let through even when many processes and threads count at once: a request is let through
+only if its own increment returned a value within the budget. This holds where
+``add``/``incr``/``decr`` are atomic and shared: Redis and Memcached (shared by every process),
+and the local-memory cache (atomic, but per process: each process then has its own budget). The
+default file cache (``FileBasedCache``) is shared by the processes of one machine but its
+``incr`` is a read then a write, so concurrent processes can lose counts and let a little more
+than the rate through; with several processes (``make serve``, several machines) use Redis
 (``CACHE_BACKEND=django.core.cache.backends.redis.RedisCache``).
 
 The caller's address is ``core.http.client_ip``: ``REMOTE_ADDR``, or the address given by
@@ -78,13 +78,14 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
 
 
 def _count(key: str, timeout: int) -> int:
-    """Atomically add one to the counter ``key`` and return its new value."""
-    cache.add(key, 0, timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 0, timeout)
-        return cache.incr(key)
+    """Atomically add one to the counter ``key`` (created at 1) and return its new value."""
+    for _attempt in range(3):
+        try:
+            return cache.incr(key)
+        except ValueError:  # no counter yet (first request of the window) or just expired
+            if cache.add(key, 1, timeout):
+                return 1
+    return cache.incr(key)
 
 
 def _uncount(key: str) -> None:
