@@ -474,7 +474,7 @@ def main() -> int:
             shutil.rmtree(tmp, ignore_errors=True)
     load_after = os.getloadavg()
 
-    print("\nratios to gunicorn (p95 latency, throughput):")
+    print("\nrunserver / gunicorn (p95 above 1 and throughput below 1: runserver slower):")
     summaries = [r.summary() for r in runs]
     by_key = {(s["url"], s["concurrency"], s["server"]): s for s in summaries}
     for label in args.urls:
@@ -485,7 +485,7 @@ def main() -> int:
                 print(
                     f"  {label:<16}{concurrency:>3} clients  {server.name:<10} "
                     f"p95 {_ratio(other['p95_ms'], ref['p95_ms'])}, "
-                    f"throughput {_ratio(ref['throughput_rps'], other['throughput_rps'])} lower"
+                    f"throughput {_ratio(other['throughput_rps'], ref['throughput_rps'])}"
                 )
     verdict = []
     for label in TARGET_URLS:
@@ -529,7 +529,7 @@ def _fmt(value: float | None) -> str:
 def _ratio(a: float | None, b: float | None) -> str:
     if not a or not b:
         return "n/a"
-    return f"x{a / b:.1f}"
+    return f"x{a / b:.2g}"
 
 
 if __name__ == "__main__":
