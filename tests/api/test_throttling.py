@@ -32,7 +32,8 @@ def test_sixth_anonymous_call_answers_429_at_5_per_minute(client, settings):
     assert [client.get(URL).status_code for _ in range(6)] == [200] * 5 + [429]
     response = client.get("/api/places")  # the limit is per caller, not per endpoint
     assert response.status_code == 429
-    assert 0 < int(response["Retry-After"]) <= 60
+    # Up to the next window, plus the part of it where this one still weighs too much.
+    assert 0 < int(response["Retry-After"]) <= 2 * 60
     assert response.json()["detail"]
 
 
