@@ -300,6 +300,12 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # The username field of the login form and of the admin's.
 AXES_USERNAME_FORM_FIELD = "username"
 
+# Rate limits of the JSON API ("<count>/<period>", period s, m, h or d, e.g. 120/m; empty: no
+# limit): anonymous callers per client address, token and session users per user. Counted in
+# the cache: use Redis (CACHE_BACKEND) when several processes serve (tierslieux/api/throttling.py).
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/m")
+API_AUTH_RATE = os.environ.get("API_AUTH_RATE", "1200/m")
+
 # Raster tiles under the public map (e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png). Empty:
 # no tile layer, the map draws only our own outlines (offline, no third-party request).
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")

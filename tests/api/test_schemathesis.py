@@ -41,6 +41,7 @@ def _context(_keep_the_test_transaction, settings, instructor_token):
     from tests.places.factories import PlaceFactory
 
     settings.API_ANON_RATE = "1000000/m"
+    settings.API_AUTH_RATE = ""  # no limit: the run sends hundreds of requests a minute
     PlaceFactory(name="Publié")
     PlaceFactory(name="Caché", unpublished=True)
     return {"token": instructor_token}

@@ -11,7 +11,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, Throttled, ValidationError
 
 from tierslieux.api import places, territory
-from tierslieux.api.throttling import ApiAnonRateThrottle
+from tierslieux.api.throttling import ApiAnonRateThrottle, ApiAuthRateThrottle
 
 # Where pydantic puts a parameter's source first in an error location.
 _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
@@ -26,9 +26,10 @@ api = NinjaAPI(
     version="1",
     description=(
         "The directory of tiers-lieux and the territory (communes, départements). Reads are "
-        "public (published places only) and rate-limited for anonymous callers; writes are "
-        "for directory staff, with a token (`Authorization: Bearer …`) or a session. Field "
-        "names follow the French open data schema of the directory (`nom`, `adresse`, …)."
+        "public (published places only) and rate-limited: per client address without a token, "
+        "per user with one; writes are for directory staff, with a token "
+        "(`Authorization: Bearer …`) or a session. Field names follow the French open data "
+        "schema of the directory (`nom`, `adresse`, …)."
     ),
     urls_namespace="api",
     docs_url="/docs",
@@ -36,7 +37,7 @@ api = NinjaAPI(
     # interactive controls, which screen readers cannot use).
     docs=Swagger(settings={"deepLinking": False}),
     openapi_url="/openapi.json",
-    throttle=[ApiAnonRateThrottle()],
+    throttle=[ApiAnonRateThrottle(), ApiAuthRateThrottle()],
 )
 api.add_router("/", places.router)
 api.add_router("/", territory.router)

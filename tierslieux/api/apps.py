@@ -5,3 +5,6 @@ class ApiConfig(AppConfig):
     name = "tierslieux.api"
     label = "api"
     verbose_name = "API"
+
+    def ready(self) -> None:
+        from tierslieux.api import checks  # noqa: F401  (registers the system checks)

@@ -3,19 +3,17 @@
 - ``commune_resolve``: what a visitor typed (a name, a postcode) -> one commune or candidates;
 - ``places_near``: published, open places sorted by estimated travel time from a commune
   (``territory.analytics.travel``);
-- ``places_geojson``: the map's places as a GeoJSON FeatureCollection.
 
-The outlines under the map are ``territory.selectors.outlines_geojson``.
+The map's places are ``places.mapdata``, the outlines under it
+``territory.selectors.outlines_geojson``.
 """
 
 import datetime
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from django.db.models import QuerySet
-from django.urls import reverse
 
 from tierslieux.places.models import Place
 from tierslieux.places.selectors import place_open_published
@@ -108,33 +106,3 @@ def places_near(
         further_total=len(further),
         model=model,
     )
-
-
-# --- GeoJSON for the map -------------------------------------------------------------------
-
-
-def places_geojson(places: QuerySet[Place]) -> dict[str, Any]:
-    """A FeatureCollection of ``places`` (already filtered for the user) for the map."""
-    features = [
-        {
-            "type": "Feature",
-            "id": place.pk,
-            "geometry": {
-                "type": "Point",
-                "coordinates": [round(place.lon, 5), round(place.lat, 5)],
-            },
-            "properties": {
-                "id": place.pk,
-                "name": place.name,
-                "kinds": place.get_kinds_display(),
-                "state": place.state,
-                "state_label": str(place.get_state_display()),
-                "commune": place.commune.name,
-                "departement": place.commune.departement_id,
-                "published": place.is_published,
-                "url": reverse("places:place_detail", args=[place.pk]),
-            },
-        }
-        for place in places
-    ]
-    return {"type": "FeatureCollection", "features": features}

@@ -25,8 +25,14 @@ class PlaceFilters:
 
 
 def place_visible_qs(*, user: Any) -> QuerySet[Place]:
-    """Places ``user`` may see: published ones, and all of them for directory staff."""
-    places = Place.objects.select_related("commune", "commune__departement", "commune__epci")
+    """Places ``user`` may see: published ones, and all of them for directory staff.
+
+    The commune comes along (name, codes) but never its outline: decoding one outline per
+    place made every list of the directory slow (issue 11, item 10).
+    """
+    places = Place.objects.select_related("commune", "commune__departement", "commune__epci").defer(
+        "commune__geometry"
+    )
     if user_can(user, "places.view_unpublished"):
         return places
     return places.published()

@@ -2,9 +2,11 @@
 
 from django import forms
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.middleware.gzip import re_accepts_gzip as ACCEPTS_GZIP
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
@@ -12,7 +14,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from tierslieux.core.permissions import permission_required
-from tierslieux.places import nearby, selectors
+from tierslieux.places import mapdata, nearby, selectors
 from tierslieux.places.forms import PlaceFilterForm
 from tierslieux.territory import selectors as territory_selectors
 
@@ -25,6 +27,8 @@ MAP_DATA_ATTRIBUTION_SHORT = (
     "Tiers-lieux : CGET / ANCT, France Tiers-Lieux · Contours : IGN / Insee"
 )
 """The map's own attribution control (the full text is printed under the map)."""
+MAP_FEED_MAX_AGE = 60
+"""Seconds a browser (or a shared cache) reuses the public map data without asking."""
 
 
 class NearForm(forms.Form):
@@ -90,13 +94,32 @@ def place_map(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@gzip_page
 @permission_required("places.view_map")
 def places_geojson(request: HttpRequest) -> HttpResponse:
-    """The places of the map, with the directory's filters; visibility from the user."""
-    _form, filters = _filters(request)
-    places = selectors.place_list(user=request.user, filters=filters)
-    return JsonResponse(nearby.places_geojson(places), json_dumps_params={"ensure_ascii": False})
+    """The places of the map, with the directory's filters; visibility from the user.
+
+    Built once per state of the directory and cached (``mapdata``), compressed once, and
+    answered 304 to a browser that holds the current version.
+    """
+    # Without filters (the map as it opens), no form: its choices cost three queries.
+    filters = _filters(request)[1] if request.GET else selectors.PlaceFilters()
+    etag = mapdata.map_feed_etag(user=request.user, filters=filters)
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        feed = mapdata.map_feed(user=request.user, filters=filters, etag=etag)
+        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+            response = HttpResponse(feed.gzipped, content_type="application/json")
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(feed.body, content_type="application/json")
+    response["ETag"] = etag
+    if request.user.is_authenticated:
+        # Staff may see unpublished places: never in a shared cache, always revalidated.
+        response["Cache-Control"] = "private, no-cache"
+    else:
+        response["Cache-Control"] = f"public, max-age={MAP_FEED_MAX_AGE}"
+    patch_vary_headers(response, ("Accept-Encoding", "Accept-Language", "Cookie"))
+    return response
 
 
 @require_GET
