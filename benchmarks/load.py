@@ -354,7 +354,8 @@ def main() -> int:
     parser.add_argument(
         "--threads", type=int, default=1, help="gunicorn threads per worker (1: sync workers)"
     )
-    parser.add_argument("--before", default="main", help="git ref of the code before")
+    # The code before issue 11 (the last commit of the previous session); any git ref works.
+    parser.add_argument("--before", default="3fbdff8", help="git ref of the code before")
     parser.add_argument("--no-before", action="store_true", help="skip the code before")
     parser.add_argument("--urls", nargs="+", choices=list(URLS), default=list(URLS))
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
@@ -382,6 +383,8 @@ def main() -> int:
         "DJANGO_SECRET_KEY": "load-benchmark-throwaway-key-" + "x" * 40,
         "DJANGO_ALLOWED_HOSTS": HOST,
         "DJANGO_SECURE_COOKIES": "false",
+        # Plain HTTP on the loopback: no redirect to HTTPS (a proxy would do TLS in production).
+        "DJANGO_SSL_REDIRECT": "false",
         "API_ANON_RATE": "1000000/m",
         "LOG_LEVEL": "WARNING",
     }
