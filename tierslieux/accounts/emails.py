@@ -13,10 +13,12 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from tierslieux.core import http
+
 
 def absolute_url(view_name: str, *args: object) -> str:
-    """The absolute address of a page of the site, from ``SITE_URL``."""
-    return settings.SITE_URL + reverse(view_name, args=args)
+    """The absolute address of a page of the site, from ``SITE_URL`` (``core.http``)."""
+    return http.absolute_url(reverse(view_name, args=args))
 
 
 def send_after_commit(name: str, *, to: str, context: dict) -> None:

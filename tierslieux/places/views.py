@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tierslieux.core.models import TaskProgress
 from tierslieux.core.pagination import paginate
+from tierslieux.core.params import query_id
 from tierslieux.core.permissions import permission_required
 from tierslieux.core.selectors import task_progress_get
 from tierslieux.core.tasks import TaskLimitReached, task_enqueue, task_progress_checked
@@ -179,7 +180,7 @@ def place_import(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(refused))
             return render(request, "places/place_import.html", {"form": form}, status=429)
         return redirect(f"{reverse('places:place_import')}?task={progress.pk}")
-    progress = _import_progress(request, request.GET.get("task", ""))
+    progress = _import_progress(request, query_id(request.GET, "task"))
     context = {"form": form, "progress": progress}
     context.update(tasks.result_context(progress.result if progress else None))
     status = 422 if context.get("errors") or request.method == "POST" else 200
@@ -190,16 +191,16 @@ def place_import(request: HttpRequest) -> HttpResponse:
 @permission_required("places.import")
 def place_import_result(request: HttpRequest, pk: int) -> HttpResponse:
     """The import's progress, then its report (an HTMX fragment polled every second)."""
-    progress = _import_progress(request, str(pk))
+    progress = _import_progress(request, pk)
     if progress is None:
         raise Http404
     context = {"progress": progress, **tasks.result_context(progress.result)}
     return render(request, "places/_import_result.html", context)
 
 
-def _import_progress(request: HttpRequest, pk: str) -> TaskProgress | None:
-    if not pk.isdigit():
+def _import_progress(request: HttpRequest, pk: int | None) -> TaskProgress | None:
+    if pk is None:
         return None
-    rows = task_progress_get(user=request.user, pk=int(pk))
+    rows = task_progress_get(user=request.user, pk=pk)
     progress = rows.filter(label=tasks.IMPORT_LABEL).first()
     return task_progress_checked(progress) if progress is not None else None
