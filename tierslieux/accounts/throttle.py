@@ -2,7 +2,7 @@
 
 import hashlib
 
-from django.core.cache import cache
+from tierslieux.core.counters import cache_count
 
 WINDOW_SECONDS = 3600
 
@@ -15,10 +15,4 @@ def throttle_hit(*, scope: str, key: str, limit: int, window_seconds: int = WIND
     """
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     cache_key = f"accounts:throttle:{scope}:{digest}"
-    cache.add(cache_key, 0, timeout=window_seconds)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window_seconds)
-        count = 1
-    return count > limit
+    return cache_count(cache_key, window_seconds) > limit

@@ -34,6 +34,7 @@ from ninja.errors import AuthenticationError
 from ninja.throttling import BaseThrottle
 
 from tierslieux.api.auth import api_user
+from tierslieux.core.counters import cache_count
 from tierslieux.core.http import client_ip
 
 DEFAULT_ANON_RATE = "120/m"
@@ -77,17 +78,6 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
     return count, seconds
 
 
-def _count(key: str, timeout: int) -> int:
-    """Atomically add one to the counter ``key`` (created at 1) and return its new value."""
-    for _attempt in range(3):
-        try:
-            return cache.incr(key)
-        except ValueError:  # no counter yet (first request of the window) or just expired
-            if cache.add(key, 1, timeout):
-                return 1
-    return cache.incr(key)
-
-
 def _uncount(key: str) -> None:
     with contextlib.suppress(ValueError):  # already expired: nothing to take back
         cache.decr(key)
@@ -128,7 +118,7 @@ class SlidingWindowThrottle(BaseThrottle):
         digest = hashlib.sha256(ident.encode()).hexdigest()[:32]  # safe for any cache key
         base = f"{KEY_PREFIX}:{self.scope}:{limit}:{duration}:{digest}"
         key = f"{base}:{window}"
-        current = _count(key, 2 * duration + 1)
+        current = cache_count(key, 2 * duration + 1)
         previous = cache.get(f"{base}:{window - 1}", 0)
         weighted = previous * (1 - elapsed)
         if current + weighted <= limit:
