@@ -14,7 +14,6 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +33,7 @@ from tierslieux.accounts.tokens import (
     invitation_tokens,
     signup_confirmation_tokens,
 )
+from tierslieux.core import clock
 from tierslieux.core.permissions import require, user_can
 from tierslieux.core.roles import ASSIGNABLE_ROLES, Role
 
@@ -205,7 +205,7 @@ def user_confirm(*, uidb64: str, token: str, at: datetime | None = None) -> User
     ):
         raise ValidationError(INVALID_LINK, code="invalid_link")
     user.is_active = True
-    user.email_confirmed_at = at or timezone.now()
+    user.email_confirmed_at = at or clock.now()
     user.full_clean()
     user.save(update_fields=["is_active", "email_confirmed_at"])
     user.groups.add(Group.objects.get_or_create(name=HOLDER_SIGNUP_ROLE.value)[0])
@@ -217,7 +217,7 @@ def user_confirm(*, uidb64: str, token: str, at: datetime | None = None) -> User
 def user_purge_unconfirmed(*, at: datetime | None = None) -> int:
     """Delete the self-registered accounts never confirmed whose link has expired at ``at``;
     return how many. Someone who registered another person's address leaves nothing behind."""
-    limit = (at or timezone.now()) - timedelta(seconds=settings.ACCOUNT_CONFIRMATION_MAX_AGE)
+    limit = (at or clock.now()) - timedelta(seconds=settings.ACCOUNT_CONFIRMATION_MAX_AGE)
     stale = User.objects.filter(
         origin=UserOrigin.SIGNUP,
         email_confirmed_at__isnull=True,
@@ -330,7 +330,7 @@ def user_invite(
             _("An account already uses this address: give it the role in the administration."),
             "exists",
         )
-    now = at or timezone.now()
+    now = at or clock.now()
     user = User(
         username=email,
         email=email,
@@ -373,7 +373,7 @@ def invitation_resend(*, invitation: Invitation, by: Any, at: datetime | None = 
     user = invitation.user
     user.set_unusable_password()
     user.save(update_fields=["password"])
-    invitation.sent_at = at or timezone.now()
+    invitation.sent_at = at or clock.now()
     invitation.send_count += 1
     invitation.save(update_fields=["sent_at", "send_count", "updated_at"])
     _send_invitation(invitation)
@@ -392,7 +392,7 @@ def invitation_cancel(*, invitation: Invitation, by: Any, at: datetime | None = 
     _pending(invitation)
     user = invitation.user
     invitation.state = InvitationState.CANCELLED
-    invitation.ended_at = at or timezone.now()
+    invitation.ended_at = at or clock.now()
     invitation.user = None
     invitation.save(update_fields=["state", "ended_at", "user", "updated_at"])
     user.delete()
@@ -421,7 +421,7 @@ def invitation_accept(*, user: User, token: str, password: str, at: datetime | N
     )
     if invitation is None:
         raise ValidationError(INVALID_LINK, code="invalid_link")
-    now = at or timezone.now()
+    now = at or clock.now()
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.is_active = True
@@ -483,7 +483,7 @@ def email_change_confirm(*, token: str, at: datetime | None = None) -> User:
     user.email = new_email
     if email_normalize(user.username) == email_normalize(old_email):
         user.username = new_email
-    user.email_confirmed_at = at or timezone.now()
+    user.email_confirmed_at = at or clock.now()
     user.full_clean(exclude=["password"])
     user.save(update_fields=["email", "username", "email_confirmed_at"])
     if old_email:

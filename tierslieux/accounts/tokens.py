@@ -13,9 +13,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
-from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.http import base36_to_int
+
+from tierslieux.core import clock
 
 
 def _naive_utc(moment: datetime) -> datetime:
@@ -32,7 +33,7 @@ class _OneTimeTokenGenerator(PasswordResetTokenGenerator):
         return int(getattr(settings, self.max_age_setting))
 
     def _now(self) -> datetime:
-        return _naive_utc(timezone.now())
+        return _naive_utc(clock.now())
 
     def check_token(self, user: Any, token: str | None, at: datetime | None = None) -> bool:
         """True when ``token`` was made for ``user`` as it is now and is not older than the
@@ -49,7 +50,7 @@ class _OneTimeTokenGenerator(PasswordResetTokenGenerator):
             for secret in [self.secret, *self.secret_fallbacks]
         ):
             return False
-        moment = _naive_utc(at or timezone.now())
+        moment = _naive_utc(at or clock.now())
         return 0 <= self._num_seconds(moment) - timestamp <= self.max_age_seconds
 
 

@@ -38,7 +38,7 @@ from tierslieux.agreements.models import (
 )
 from tierslieux.agreements.workflow import AgreementState
 from tierslieux.calls.scdl import grantor
-from tierslieux.core import money
+from tierslieux.core import clock, money
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "document_templates"
 CONVENTION_TEMPLATE = TEMPLATES_DIR / "convention.docx"
@@ -385,7 +385,7 @@ def agreement_document_context(agreement: Agreement) -> dict[str, Any]:
         "draft": agreement.state == AgreementState.DRAFT,
         "state": AGREEMENT_STATES.get(agreement.state, agreement.state),
         "reference": _reference(agreement),
-        "generated_on": format_date(timezone.localdate()),
+        "generated_on": format_date(clock.today()),
         "region": _region(),
         "holder": _holder(agreement),
         "project": {
@@ -443,7 +443,7 @@ def milestone_document_context(milestone: Milestone) -> dict[str, Any]:
     )
     return {
         "draft": milestone.decision == MilestoneDecision.PENDING,
-        "generated_on": format_date(timezone.localdate()),
+        "generated_on": format_date(clock.today()),
         "region": _region(),
         "holder": _holder(agreement),
         "project": {

@@ -11,7 +11,6 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tierslieux.accounts.models import Organisation, OrganisationKind
@@ -28,6 +27,7 @@ from tierslieux.agreements.workflow import AgreementState
 from tierslieux.calls.models import Application, Call
 from tierslieux.calls.selectors import application_visible_qs
 from tierslieux.calls.workflow import ApplicationState
+from tierslieux.core import clock
 from tierslieux.core.money import cents_to_euros, euros_to_cents
 from tierslieux.places.models import Place
 from tierslieux.territory.forms import CommuneField
@@ -438,7 +438,7 @@ class JournalEntryForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, widget=_textarea(4))
 
     def __init__(self, *args, user=None, **kwargs):
-        kwargs.setdefault("initial", {"happened_on": timezone.localdate()})
+        kwargs.setdefault("initial", {"happened_on": clock.today()})
         super().__init__(*args, **kwargs)
         self.fields["place"].queryset = Place.objects.order_by("name")
         # Only the applications the writer may see (the network sees those it gave opinions on).
@@ -453,7 +453,7 @@ class JournalEntryForm(forms.Form):
 def default_period(application: Application) -> tuple[datetime.date, datetime.date]:
     """The funding period proposed for a new agreement: the decision's, else two years."""
     decision = application.decision
-    starts_on = decision.payment_starts_on or timezone.localdate()
+    starts_on = decision.payment_starts_on or clock.today()
     ends_on = decision.payment_ends_on
     if ends_on is None or ends_on <= starts_on:
         ends_on = rules.add_months(starts_on, 24)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tierslieux.agreements import rules
 from tierslieux.agreements.workflow import AgreementState
+from tierslieux.core import clock
 from tierslieux.core.models import BaseModel
 
 
@@ -356,7 +357,7 @@ class AgreementLog(models.Model):
         blank=True,
         related_name="+",
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(_("at"), default=clock.now, editable=False)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db.models import IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tierslieux.agreements import rules
@@ -35,6 +34,7 @@ from tierslieux.agreements.models import (
 from tierslieux.agreements.workflow import FINAL_STATES, AgreementState
 from tierslieux.calls.models import Application
 from tierslieux.calls.workflow import ApplicationState
+from tierslieux.core import clock
 from tierslieux.core.permissions import has_role, user_can, user_roles
 from tierslieux.core.roles import Role
 from tierslieux.territory.models import Departement
@@ -87,7 +87,7 @@ def agreement_rows(
     """The list page: visible agreements filtered by state, call and département, each with
     ``paid_cents``, ``next_meeting_on`` (earliest meeting not held) and ``overdue`` (a signed
     agreement whose next meeting's date has passed)."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     paid = (
         PaymentTranche.objects.filter(agreement=OuterRef("pk"), state=TrancheState.PAID)
         .values("agreement")
@@ -318,7 +318,7 @@ def reminders_for(
     *, user: Any, on: datetime.date | None = None, within_days: int = REMINDER_WINDOW_DAYS
 ) -> Reminders:
     """Upcoming and overdue meetings, reports due and premises renewals of one instructor."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     if not user_can(user, "agreements.reminders_view"):
         return Reminders(on=on)
     milestones = list(_milestones_of_instructor(user))

@@ -14,7 +14,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tierslieux.agreements import rules
@@ -38,6 +37,7 @@ from tierslieux.agreements.models import (
 from tierslieux.agreements.workflow import TRANSITIONS, AgreementState, Guard, Transition
 from tierslieux.calls.models import Application
 from tierslieux.calls.workflow import ApplicationState
+from tierslieux.core import clock
 from tierslieux.core.money import format_euros
 from tierslieux.core.permissions import require
 
@@ -390,7 +390,7 @@ def milestone_record(
         raise ValidationError(
             _("The previous meetings must be approved first."), code="previous_not_approved"
         )
-    if held_on > timezone.localdate():
+    if held_on > clock.today():
         raise ValidationError(_("A meeting cannot be recorded before it is held."), code="future")
     for item in indicator_values:
         if item.indicator.agreement_id != agreement.pk:
@@ -426,7 +426,7 @@ def milestone_record(
     milestone.minutes = minutes
     milestone.decision = decision
     milestone.decided_by = _by(by)
-    milestone.decided_at = timezone.now()
+    milestone.decided_at = clock.now()
     milestone.full_clean()
     milestone.save()
     _log(

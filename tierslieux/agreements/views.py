@@ -15,7 +15,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -49,6 +48,7 @@ from tierslieux.agreements.models import (
 )
 from tierslieux.agreements.rules import TrancheSpec
 from tierslieux.agreements.workflow import TRANSITIONS, AgreementState
+from tierslieux.core import clock
 from tierslieux.core.money import format_euros
 from tierslieux.core.permissions import permission_required, user_can
 
@@ -280,7 +280,7 @@ def _detail_context(request: HttpRequest, agreement: Agreement, **bound: Any) ->
     """Everything the agreement's page shows; ``bound`` replaces a default form with the one
     the user just sent (so that nothing typed is lost) and carries the errors to show."""
     user = request.user
-    today = timezone.localdate()
+    today = clock.today()
     can_manage = user_can(user, MANAGE, agreement)
     summary = selectors.payment_summary(agreement)
     signed = agreement.state == AgreementState.SIGNED
@@ -480,7 +480,7 @@ def milestone_record(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = MilestoneRecordForm(
             initial={
-                "held_on": milestone.held_on or min(milestone.planned_on, timezone.localdate()),
+                "held_on": milestone.held_on or min(milestone.planned_on, clock.today()),
                 "participants": milestone.participants,
                 "minutes": milestone.minutes,
             }

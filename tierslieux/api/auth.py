@@ -11,12 +11,12 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from tierslieux.api.models import ApiToken
 from tierslieux.api.services import api_token_hash
+from tierslieux.core import clock
 
 # ``last_used_at`` is written at most once per this interval, not at every request.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
@@ -32,7 +32,7 @@ def api_token_user(key: str) -> Any | None:
     ).first()
     if token is None:
         return None
-    now = timezone.now()
+    now = clock.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

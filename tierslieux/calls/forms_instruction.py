@@ -12,7 +12,6 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tierslieux.accounts.models import Organisation, OrganisationKind, User
@@ -25,6 +24,7 @@ from tierslieux.calls.models import (
     VulnerabilityProfile,
 )
 from tierslieux.calls.workflow import ApplicationState
+from tierslieux.core import clock
 from tierslieux.core.roles import Role
 from tierslieux.territory.models import Departement
 
@@ -196,7 +196,7 @@ class OpinionRequestForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
             "initial",
-            {"due_on": timezone.localdate() + datetime.timedelta(days=OPINION_DUE_DAYS)},
+            {"due_on": clock.today() + datetime.timedelta(days=OPINION_DUE_DAYS)},
         )
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.filter(
@@ -206,7 +206,7 @@ class OpinionRequestForm(forms.Form):
     def clean(self):
         data = super().clean()
         due_on = data.get("due_on")
-        if due_on and due_on < timezone.localdate():
+        if due_on and due_on < clock.today():
             self.add_error("due_on", _("The due date cannot be in the past."))
         return data
 

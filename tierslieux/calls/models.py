@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tierslieux.calls.storage import attachment_upload_to, private_storage
 from tierslieux.calls.workflow import ApplicationState
+from tierslieux.core import clock
 from tierslieux.core.models import BaseModel
 from tierslieux.core.money import format_euros
 
@@ -36,7 +37,7 @@ class VulnerabilityProfile(models.TextChoices):
 class CallQuerySet(models.QuerySet):
     def open(self, on: datetime.date | None = None) -> "CallQuerySet":
         """Calls taking applications on ``on`` (today by default): opened and not yet closed."""
-        on = on or datetime.date.today()
+        on = on or clock.today()
         return self.filter(opens_on__lte=on, closes_on__gte=on)
 
 
@@ -473,7 +474,7 @@ class ApplicationLog(models.Model):
         blank=True,
         related_name="+",
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(_("at"), default=clock.now, editable=False)
     reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
@@ -576,7 +577,7 @@ class OpinionQuerySet(models.QuerySet):
 
     def overdue(self, on: datetime.date | None = None) -> "OpinionQuerySet":
         """Opinions not given although their due date has passed."""
-        return self.filter(given_at__isnull=True, due_on__lt=on or datetime.date.today())
+        return self.filter(given_at__isnull=True, due_on__lt=on or clock.today())
 
 
 class Opinion(BaseModel):
@@ -644,7 +645,7 @@ class Opinion(BaseModel):
         return self.given_at is not None
 
     def is_overdue(self, on: datetime.date | None = None) -> bool:
-        return not self.is_received and self.due_on < (on or datetime.date.today())
+        return not self.is_received and self.due_on < (on or clock.today())
 
 
 class ProjectReview(BaseModel):

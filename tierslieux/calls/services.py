@@ -15,7 +15,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tierslieux.accounts.models import Organisation, User
@@ -46,6 +45,7 @@ from tierslieux.calls.workflow import (
     Guard,
     Transition,
 )
+from tierslieux.core import clock
 from tierslieux.core.permissions import require, user_can
 from tierslieux.core.roles import Role
 from tierslieux.core.tasks import send_email
@@ -292,7 +292,7 @@ def application_create(*, call: Call, title: str, by: Any, **content: Any) -> Ap
         raise ValidationError(
             _("Register your organisation (with its SIRET) before applying."), code="no_org"
         )
-    if not call.is_open_on(timezone.localdate()):
+    if not call.is_open_on(clock.today()):
         raise ValidationError(_("This call is not open for applications."), code="call_closed")
     application = Application(
         call=call, organisation_id=by.organisation_id, created_by=by, title=title
@@ -477,7 +477,7 @@ def application_mesh_compute(*, application: Application, by: Any = None) -> App
             minutes = float(nearest.minutes[0])
         application.minutes_to_nearest_place = round(minutes, 1) if math.isfinite(minutes) else None
         application.inhabitants_brought = site_marginal_gain(params, lon=lon, lat=lat)
-        application.mesh_computed_at = timezone.now()
+        application.mesh_computed_at = clock.now()
     application.save(
         update_fields=[
             "minutes_to_nearest_place",
@@ -497,7 +497,7 @@ MESH_KINDS: frozenset[str] = frozenset({CallKind.CREATION, CallKind.LOCAL_NETWOR
 
 
 def _guard_complete_and_eligible(application: Application, transition: Transition) -> None:
-    today = timezone.localdate()
+    today = clock.today()
     if transition.source == ApplicationState.DRAFT and not application.call.is_open_on(today):
         raise ValidationError(
             _("The call is closed: applications are no longer accepted."), code="call_closed"
@@ -510,7 +510,7 @@ def _guard_complete_and_eligible(application: Application, transition: Transitio
     eligibility = selectors.application_eligibility(application, on=today)
     if not eligibility.is_eligible:
         raise ApplicationIneligible(eligibility.reasons)
-    application.submitted_at = timezone.now()
+    application.submitted_at = clock.now()
     if application.suggested_cents is None:
         _suggest_amount(application)
 
@@ -720,7 +720,7 @@ def assessment_save(
         comment=comment,
         updated_by=by,
         version=F("version") + 1,
-        updated_at=timezone.now(),
+        updated_at=clock.now(),
     )
     current = Assessment.objects.select_related("updated_by").get(
         application=application, criterion=criterion
@@ -776,7 +776,7 @@ def opinion_give(*, opinion: Opinion, verdict: str, text: str, by: Any) -> Opini
     opinion.verdict = verdict
     opinion.text = text
     opinion.given_by = by
-    opinion.given_at = timezone.now()
+    opinion.given_at = clock.now()
     opinion.full_clean()
     opinion.save()
     return opinion

@@ -14,7 +14,6 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -41,6 +40,7 @@ from tierslieux.calls.workflow import (
     ApplicationState,
     transitions_from,
 )
+from tierslieux.core import clock
 from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import permission_required, user_can
 
@@ -127,7 +127,7 @@ def _detail_context(request: HttpRequest, application: Application, **extra: Any
         "can_withdraw": is_holder and ApplicationState.WITHDRAWN in holder_moves,
         "can_message": is_holder or user_can(request.user, "calls.application_instruct"),
         "missing": selectors.application_missing(application) if editable else [],
-        "eligibility": selectors.application_eligibility(application, on=timezone.localdate()),
+        "eligibility": selectors.application_eligibility(application, on=clock.today()),
         "timeline": selectors.application_timeline(application),
         "attachments": list(application.attachments.all()),
         "expenses": expenses,
@@ -216,7 +216,7 @@ def application_create(request: HttpRequest, call_pk: int) -> HttpResponse:
     return render(
         request,
         "calls/application_create.html",
-        {"call": call, "form": form, "is_open": call.is_open_on(timezone.localdate())},
+        {"call": call, "form": form, "is_open": call.is_open_on(clock.today())},
     )
 
 

@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -43,6 +42,7 @@ from tierslieux.calls.workflow import (
     ApplicationState,
     transitions_from,
 )
+from tierslieux.core import clock
 from tierslieux.core.money import format_euros
 from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import permission_required, user_can
@@ -111,7 +111,7 @@ def _filtered_applications(request: HttpRequest) -> tuple[ApplicationFilterForm,
 
 def _filtered_rows(request: HttpRequest) -> tuple[ApplicationFilterForm, list]:
     form, applications = _filtered_applications(request)
-    return form, exports.application_rows(applications, user=request.user, on=timezone.localdate())
+    return form, exports.application_rows(applications, user=request.user, on=clock.today())
 
 
 @require_GET
@@ -120,7 +120,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     form, applications = _filtered_applications(request)
     paged = paginate(request, applications)
     shown = applications.filter(pk__in=[a.pk for a in paged.page.object_list])
-    rows = exports.application_rows(shown, user=request.user, on=timezone.localdate())
+    rows = exports.application_rows(shown, user=request.user, on=clock.today())
     query = request.GET.copy()
     query.pop("format", None)
     query.pop("page", None)
@@ -144,7 +144,7 @@ def applications_export(request: HttpRequest) -> HttpResponse:
     if file_format not in ("csv", "xlsx"):
         return HttpResponseBadRequest(_("Unknown format: choose csv or xlsx."))
     _form, rows = _filtered_rows(request)
-    stem = f"dossiers-{timezone.localdate():%Y-%m-%d}"
+    stem = f"dossiers-{clock.today():%Y-%m-%d}"
     if file_format == "csv":
         response = HttpResponse(exports.rows_csv(rows), content_type="text/csv; charset=utf-8")
     else:
@@ -163,7 +163,7 @@ def _instruct_context(request: HttpRequest, application: Application, **bound: A
     """Everything the instruction page shows; ``bound`` replaces the default (empty) forms
     with the ones the user just sent, so that nothing typed is lost on an error."""
     user = request.user
-    today = timezone.localdate()
+    today = clock.today()
     rows = selectors.assessment_list(user=user, application=application)
     bound_assessments = bound.get("assessment_forms", {})
     assessment_forms = [
@@ -475,7 +475,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @permission_required("calls.opinion_give")
 def opinion_list_mine(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     paged = paginate(
         request,
         selectors.opinion_list(user=request.user)
@@ -517,7 +517,7 @@ def opinion_give(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.financing_plan(application)
     context = {
         "opinion": opinion,
-        "overdue": opinion.is_overdue(timezone.localdate()),
+        "overdue": opinion.is_overdue(clock.today()),
         "application": application,
         "criteria_answers": [
             (a.criterion, a.text) for a in application.answers.select_related("criterion")
@@ -569,7 +569,7 @@ def review_create(request: HttpRequest) -> HttpResponse:
     form = ReviewCreateForm(
         request.POST or None,
         applications=applications,
-        initial={"held_on": timezone.localdate()},
+        initial={"held_on": clock.today()},
     )
     if request.method == "POST" and form.is_valid():
         try:

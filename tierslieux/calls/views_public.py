@@ -8,12 +8,12 @@ from django import forms
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from tierslieux.calls import scdl, selectors
 from tierslieux.calls.models import Call
+from tierslieux.core import clock
 from tierslieux.core.money import format_euros
 from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import permission_required, user_can
@@ -30,7 +30,7 @@ def _with_euros(call: Call) -> Call:
 
 @require_GET
 def call_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     calls = selectors.call_list_by_status(on=today)
     context = {
         "open_calls": [_with_euros(c) for c in calls.open],
@@ -50,7 +50,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     aid_rules = list(call.aid_rules.all())
     for rule in aid_rules:
         rule.cap_display = format_euros(rule.cap_cents)
-    today = timezone.localdate()
+    today = clock.today()
     status = "open" if call.is_open_on(today) else ("coming" if call.opens_on > today else "closed")
     context = {
         "call": call,

@@ -26,7 +26,8 @@ import django
 from django.conf import settings
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
-from django.utils import timezone
+
+from tierslieux.core import clock
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -118,7 +119,7 @@ def backup_create(
     *, out_dir: Path, alias: str = "default", now: datetime.datetime | None = None
 ) -> Path:
     """Write one archive of the database and ``MEDIA_ROOT`` into ``out_dir``; its path."""
-    moment = now or timezone.now()
+    moment = now or clock.now()
     engine = _engine(alias)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -258,7 +259,7 @@ def backup_restore(
         _database_load(alias, engine, work / DB_FILES[engine])
         replaced_to = None
         if media_in_use:
-            stamp = (now or timezone.now()).astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+            stamp = (now or clock.now()).astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
             replaced_to = media_root.with_name(f"{media_root.name}.replaced-{stamp}")
             media_root.rename(replaced_to)
         elif media_root.exists():

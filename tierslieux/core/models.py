@@ -1,20 +1,32 @@
 """Shared models: the abstract base model and the progress of background tasks."""
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tierslieux.core import clock
+
 
 class BaseModel(models.Model):
     """Abstract base: every record knows when it was created and last changed."""
 
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), default=clock.now, editable=False)
 
     class Meta:
         abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # ``auto_now`` through the product's clock (``core.clock``), so that a replay in
+        # simulated time stamps its records with the simulated moment.
+        self.updated_at = clock.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "updated_at" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "updated_at"]
+        super().save(*args, **kwargs)
 
 
 class TaskState(models.TextChoices):

@@ -26,10 +26,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import ngettext
 from django_tasks import task
 
+from tierslieux.core import clock
 from tierslieux.core.models import INTERRUPTED_ERROR, TaskProgress, TaskState
 
 logger = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ class TaskLimitReached(Exception):
 
 def stale_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
     """Heartbeats older than this moment belong to a worker that is gone."""
-    moment = now if now is not None else timezone.now()
+    moment = now if now is not None else clock.now()
     return moment - datetime.timedelta(seconds=settings.TASKS_STALE_AFTER_SECONDS)
 
 
@@ -68,7 +68,7 @@ def progress_report(progress_id: int, fraction: float, message: str = "") -> Non
     TaskProgress.objects.filter(pk=progress_id).update(
         fraction=min(max(float(fraction), 0.0), 1.0),
         message=message[:300],
-        heartbeat_at=timezone.now(),
+        heartbeat_at=clock.now(),
     )
 
 
@@ -83,7 +83,7 @@ class TaskOutcome:
 def tracked(progress_id: int) -> Iterator[tuple[Reporter, TaskOutcome]]:
     """Mark the task running, give a reporter, then store its result or its error."""
     TaskProgress.objects.filter(pk=progress_id).update(
-        state=TaskState.RUNNING, heartbeat_at=timezone.now()
+        state=TaskState.RUNNING, heartbeat_at=clock.now()
     )
     outcome = TaskOutcome()
 
@@ -195,7 +195,7 @@ def tasks_reap(*, now: datetime.datetime | None = None, rows: Any = None) -> Rea
     then also the database backend's rows left running (a task killed before its first
     progress report, or one without a progress row such as an e-mail).
     """
-    moment = now if now is not None else timezone.now()
+    moment = now if now is not None else clock.now()
     cutoff = stale_cutoff(moment)
     base = rows if rows is not None else TaskProgress.objects.all()
     stale = base.stale(cutoff=cutoff)

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from tierslieux.accounts.models import Organisation, OrganisationKind, User
 from tierslieux.accounts.services import roles_ensure
@@ -31,6 +30,7 @@ from tierslieux.agreements.workflow import AgreementState
 from tierslieux.calls import services as calls
 from tierslieux.calls.models import Application, Opinion, PartnerKind
 from tierslieux.calls.workflow import ApplicationState
+from tierslieux.core import clock
 from tierslieux.core.roles import Role
 from tierslieux.dashboard.demo import DEMO_SUFFIX, DEMO_USER_PREFIX
 
@@ -161,7 +161,7 @@ def demo_users_ensure() -> list[DemoLogin]:
     authority = _authority_organisation()
     authority_user = _account(f"{DEMO_USER_PREFIX}collectivite", Role.AUTHORITY, authority, groups)
     if not Opinion.objects.filter(organisation=authority).exists():
-        _ask_opinions(authority, instructor, timezone.localdate())
+        _ask_opinions(authority, instructor, clock.today())
     keep(authority_user, Role.AUTHORITY)
 
     keep(_account(f"{DEMO_USER_PREFIX}lecteur", Role.READER, None, groups), Role.READER)

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tierslieux.core import clock
 from tierslieux.dashboard import selectors
 
 FIRST_YEAR = 2010
@@ -32,7 +32,7 @@ class Filters:
 
 
 def _years() -> list[tuple[int, str]]:
-    this_year = timezone.localdate().year
+    this_year = clock.today().year
     return [(y, str(y)) for y in range(this_year, FIRST_YEAR - 1, -1)]
 
 
@@ -76,7 +76,7 @@ class DashboardFilterForm(forms.Form):
     def filters(self) -> Filters:
         """The filters asked for, with defaults for the fields left out (call after is_valid)."""
         data = self.cleaned_data if self.is_bound else {}
-        year = data.get("year") or timezone.localdate().year
+        year = data.get("year") or clock.today().year
         since = data.get("since") or selectors.DEFAULT_SINCE
         demo = data.get("demo")
         return Filters(

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from tierslieux.core import clock
 from tierslieux.core.exports import workbook_text_only
 from tierslieux.dashboard import charts, selectors
 from tierslieux.dashboard.charts import Chart, Series, Table
@@ -155,7 +156,7 @@ class DashboardContent:
 
 def evaluation_date(year: int, *, today: datetime.date | None = None) -> datetime.date:
     """31 December of a past year, today for the current year (as the series do)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return datetime.date(year, 12, 31) if year < today.year else today
 
 
@@ -561,7 +562,7 @@ def records_fingerprint() -> str:
             aggregates["latest"] = Max("updated_at")
         row = model.objects.aggregate(**aggregates)
         parts.append(f"{label}:{row['n']}:{row.get('latest') or '-'}")
-    parts.append(timezone.localdate().isoformat())
+    parts.append(clock.today().isoformat())
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
 
@@ -653,7 +654,7 @@ def dashboard_content(
         charts=chart_list,
         departement_table=_departement_table(departements, region),
         money_table=money_table,
-        generated_at=timezone.now(),
+        generated_at=clock.now(),
         coverage_map=coverage_map,
         timings=timings,
     )

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from tierslieux.core import clock
 from tierslieux.dashboard.definitions import DEFINITIONS, Code, Unit
 from tierslieux.dashboard.models import GrantLine, OtherGrant
 from tierslieux.places.models import PlaceSource
@@ -911,7 +912,7 @@ def _coverage_compute(
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _evaluate(

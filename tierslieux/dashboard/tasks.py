@@ -5,10 +5,11 @@ import shutil
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from tierslieux.core import clock
 from tierslieux.core.tasks import tracked
 from tierslieux.dashboard.report import report_write
 
@@ -36,7 +37,7 @@ def report_folders_prune(*, keep_days: int | None = None) -> int:
     from tierslieux.core.models import TaskProgress
 
     days = settings.DASHBOARD_REPORT_KEEP_DAYS if keep_days is None else keep_days
-    cutoff = timezone.now() - datetime.timedelta(days=days)
+    cutoff = clock.now() - datetime.timedelta(days=days)
     old = TaskProgress.objects.filter(label=REPORT_LABEL, created_at__lt=cutoff)
     removed = 0
     for pk in old.values_list("pk", flat=True):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from tierslieux.core import clock
 from tierslieux.core.permissions import user_can
 from tierslieux.core.text import normalize
 from tierslieux.places.models import Place, PlaceProposal, PlaceState, ProposalState
@@ -66,7 +67,7 @@ def place_get(*, user: Any, pk: int) -> Place | None:
 
 def place_open_published(*, on: datetime.date | None = None) -> QuerySet[Place]:
     """Published places open on ``on`` (today by default): the network the public can use."""
-    return Place.objects.published().open_on(on or datetime.date.today())
+    return Place.objects.published().open_on(on or clock.today())
 
 
 def proposal_pending_list(*, user: Any) -> QuerySet[PlaceProposal]:

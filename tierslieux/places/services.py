@@ -10,10 +10,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tierslieux.core import clock
 from tierslieux.core.permissions import require
 from tierslieux.places.duplicates import DuplicatePair, NamedPoint, probable_duplicates
 from tierslieux.places.importers import PlaceRecord, RowError, read_file
@@ -158,7 +158,7 @@ def _record_values(record: PlaceRecord, commune: Commune) -> dict[str, Any]:
         values.update(lon=record.lon, lat=record.lat, location_precision=LocationPrecision.ADDRESS)
     if values["state"] == PlaceState.CLOSED and values["closed_on"] is None:
         # The file says closed without a date: closed at the latest on the source's date.
-        values["closed_on"] = record.source_date or timezone.localdate()
+        values["closed_on"] = record.source_date or clock.today()
     values["commune"] = commune
     return values
 
@@ -321,7 +321,7 @@ def _places_write(
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
-    now = timezone.now()
+    now = clock.now()
     for place in [*created, *updated]:
         place.search_text = place.build_search_text()
     for place in updated:
@@ -449,7 +449,7 @@ def _apply_proposal(proposal: PlaceProposal) -> Place:
     if place.source == PlaceSource.PROPOSAL:
         place.source_date = proposal.created_at.date()
     if place.state == PlaceState.CLOSED and place.closed_on is None:
-        place.closed_on = timezone.localdate()
+        place.closed_on = clock.today()
     return place
 
 
@@ -470,7 +470,7 @@ def proposal_accept(
     proposal.place = place
     proposal.state = ProposalState.ACCEPTED
     proposal.reviewed_by = by
-    proposal.reviewed_at = timezone.now()
+    proposal.reviewed_at = clock.now()
     proposal.review_note = note
     proposal.save()
     return place
@@ -487,7 +487,7 @@ def proposal_reject(*, proposal: PlaceProposal, by: Any, note: str) -> PlaceProp
         raise ValidationError({"review_note": _("Give the reason for the refusal.")})
     proposal.state = ProposalState.REJECTED
     proposal.reviewed_by = by
-    proposal.reviewed_at = timezone.now()
+    proposal.reviewed_at = clock.now()
     proposal.review_note = note
     proposal.save()
     return proposal

@@ -8,9 +8,9 @@ import datetime
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tierslieux.core import clock
 from tierslieux.places.models import Place, PlaceService
 from tierslieux.surveys.models import (
     BusinessModelConfidence,
@@ -157,7 +157,7 @@ class SurveyCreateForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs) -> None:
-        today = timezone.localdate()
+        today = clock.today()
         kwargs.setdefault(
             "initial",
             {

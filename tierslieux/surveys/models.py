@@ -16,6 +16,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
+from tierslieux.core import clock
 from tierslieux.core.models import BaseModel
 from tierslieux.places.models import Place
 
@@ -62,7 +63,7 @@ class GovernanceKind(models.TextChoices):
 class SurveyQuerySet(models.QuerySet):
     def open(self, on: datetime.date | None = None) -> "SurveyQuerySet":
         """Surveys taking answers on ``on`` (today by default): opened and not yet closed."""
-        on = on or datetime.date.today()
+        on = on or clock.today()
         return self.filter(opens_on__lte=on, closes_on__gte=on)
 
 
@@ -289,7 +290,7 @@ class SurveyLog(models.Model):
         blank=True,
         related_name="+",
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(_("at"), default=clock.now, editable=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:

@@ -17,9 +17,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tierslieux.core import clock
 from tierslieux.core.permissions import require
 from tierslieux.core.tasks import send_email
 from tierslieux.places.models import Place, PlaceService, PlaceSource, PlaceState
@@ -183,12 +183,12 @@ def survey_invitations_send(*, survey: Survey, by: Any, base_url: str) -> SendRe
     e-mail are reported so that staff can call them (``response_record_by_staff``).
     """
     require(by, MANAGE_ACTION)
-    now = timezone.now()
-    _require_open(survey, timezone.localdate())
+    now = clock.now()
+    _require_open(survey, clock.today())
     _lock(survey)
     invited = set(SurveyInvitation.objects.filter(survey=survey).values_list("place_id", flat=True))
     report = SendReport()
-    for place in surveyed_places(survey, on=timezone.localdate()).order_by("name", "pk"):
+    for place in surveyed_places(survey, on=clock.today()).order_by("name", "pk"):
         if place.pk in invited:
             report.already_invited += 1
             continue
@@ -213,8 +213,8 @@ def survey_reminders_send(*, survey: Survey, by: Any, base_url: str) -> SendRepo
     """Remind every place invited by e-mail that has not answered, with a new personal link
     (the previous link stops working: only hashes are stored, the old token cannot be resent)."""
     require(by, MANAGE_ACTION)
-    now = timezone.now()
-    _require_open(survey, timezone.localdate())
+    now = clock.now()
+    _require_open(survey, clock.today())
     _lock(survey)
     report = SendReport()
     pending = (
@@ -301,8 +301,8 @@ def response_submit(*, token: str, data: Mapping[str, Any]) -> tuple[SurveyRespo
     # Serialise two submissions of the same link (double click, two tabs).
     invitation = SurveyInvitation.objects.select_for_update().get(pk=invitation.pk)
     survey = invitation.survey
-    _require_open(survey, timezone.localdate())
-    response, created = _store_answer(invitation=invitation, data=data, now=timezone.now())
+    _require_open(survey, clock.today())
+    response, created = _store_answer(invitation=invitation, data=data, now=clock.now())
     _log(
         survey,
         SurveyEvent.RESPONDED if created else SurveyEvent.UPDATED,
@@ -333,7 +333,7 @@ def response_record_by_staff(
         invitation.full_clean()
         invitation.save()
     response, created = _store_answer(
-        invitation=invitation, data=data, now=timezone.now(), recorded_by=by
+        invitation=invitation, data=data, now=clock.now(), recorded_by=by
     )
     _log(survey, SurveyEvent.RECORDED, by=by, place=place, note=response.respondent_name)
     return response, created

@@ -11,12 +11,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tierslieux.core import clock
 from tierslieux.core.pagination import paginate
 from tierslieux.core.params import query_id
 from tierslieux.core.permissions import permission_required
@@ -59,7 +59,7 @@ def response_create(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         return _link_error(request, services.InvalidSurveyLink(), status=404)
     survey = invitation.survey
-    today = timezone.localdate()
+    today = clock.today()
     if not survey.is_open_on(today):
         error = services.SurveyNotOpen(survey, on=today)
         return _link_error(
@@ -103,7 +103,7 @@ def response_thanks(request: HttpRequest, token: str) -> HttpResponse:
             "invitation": invitation,
             "survey": invitation.survey,
             "response": response,
-            "is_open": invitation.survey.is_open_on(timezone.localdate()),
+            "is_open": invitation.survey.is_open_on(clock.today()),
         },
     )
 
@@ -153,7 +153,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "by_departement": selectors.response_rate_by_departement(survey),
             "results": selectors.survey_results(survey),
             "non_respondents": selectors.non_respondents(survey),
-            "is_open": survey.is_open_on(timezone.localdate()),
+            "is_open": survey.is_open_on(clock.today()),
         },
     )
 
@@ -214,7 +214,7 @@ def survey_reminders_send(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(MANAGE)
 def survey_response_record(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _survey(request, pk)
-    places = services.surveyed_places(survey, on=min(timezone.localdate(), survey.closes_on))
+    places = services.surveyed_places(survey, on=min(clock.today(), survey.closes_on))
     if request.method == "POST":
         form = StaffResponseForm(request.POST, places=places)
         if form.is_valid():

@@ -9,7 +9,6 @@ attribution, licence and the analysis parameters as top-level members.
 """
 
 import csv
-import datetime
 import io
 import json
 from collections.abc import Callable, Iterable
@@ -18,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 
+from tierslieux.core import clock
 from tierslieux.core.exports import spreadsheet_safe
 from tierslieux.territory.mesh import MeshParams, MeshReport
 from tierslieux.territory.models import Commune
@@ -279,7 +279,7 @@ def params_record(params: MeshParams, *, places: int | None = None) -> dict[str,
         "seuil_minutes": params.minutes,
         "modele": "ligne_droite" if params.model == "straight" else "reseau_routier",
         "demande": "grille_1km" if params.demand == "grid" else "mairies_des_communes",
-        "date": (params.on or datetime.date.today()).isoformat(),
+        "date": (params.on or clock.today()).isoformat(),
         "region": settings.TERRITORY_REGION_NAME,
     }
     if params.model == "straight":

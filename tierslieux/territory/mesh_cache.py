@@ -6,7 +6,6 @@ report depends on (the places' count and latest change, the communes' count, and
 since a place opens or closes on a date), so a change to the directory gives a new report.
 """
 
-import datetime
 import hashlib
 import json
 from dataclasses import asdict
@@ -14,6 +13,7 @@ from dataclasses import asdict
 from django.core.cache import cache
 from django.db.models import Count, Max
 
+from tierslieux.core import clock
 from tierslieux.territory import selectors
 from tierslieux.territory.mesh import MeshParams, MeshReport, mesh_report
 from tierslieux.territory.models import Commune, PopulationCell
@@ -37,7 +37,7 @@ def inputs_fingerprint() -> str:
     places = Place.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
     latest = places["latest"].isoformat() if places["latest"] else "-"
     communes = Commune.objects.count()
-    return f"{places['n']}:{latest}:{communes}:{datetime.date.today().isoformat()}"
+    return f"{places['n']}:{latest}:{communes}:{clock.today().isoformat()}"
 
 
 def report_cache_key(params: MeshParams) -> str:

@@ -4,9 +4,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from tierslieux.core import clock
 from tierslieux.core.permissions import user_can
 from tierslieux.workspace import selectors
 
@@ -28,5 +28,5 @@ def start(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     if not user_can(request.user, "workspace.start_view"):  # an inactive account
         raise PermissionDenied("workspace.start_view")
-    panels = selectors.start_page(user=request.user, on=timezone.localdate())
+    panels = selectors.start_page(user=request.user, on=clock.today())
     return render(request, "workspace/start.html", {"panels": panels})

@@ -2,11 +2,12 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils import timezone, translation
+from django.utils import translation
 
 from tierslieux.accounts.models import User
 from tierslieux.agreements.emails import reminders_email
 from tierslieux.agreements.selectors import reminders_for
+from tierslieux.core import clock
 from tierslieux.core.roles import Role
 from tierslieux.core.tasks import send_email
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
     help = "E-mail each instructor the list of their upcoming and overdue meetings (daily)."
 
     def handle(self, *args, **options):
-        today = timezone.localdate()
+        today = clock.today()
         instructors = (
             User.objects.filter(groups__name=Role.INSTRUCTOR.value, is_active=True)
             .exclude(email="")

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tierslieux.accounts.models import User
 from tierslieux.calls.models import Call
 from tierslieux.calls.services import call_create
+from tierslieux.core import clock
 
 DEMO_NAME = "AMI Création de tiers-lieux {year} (DÉMO)"
 OPENED_DAYS_AGO = 7
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
         if admin is None:
             raise CommandError("No active superuser: run `manage.py ensure_demo_admin` first.")
-        today = datetime.date.today()
+        today = clock.today()
         call = call_create(
             name=DEMO_NAME.format(year=today.year),
             kind="creation",

@@ -1,12 +1,12 @@
 """Write the yearly evaluation report (PDF and XLSX) into a folder, and say how long it took."""
 
-import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from tierslieux.core import clock
 from tierslieux.dashboard import selectors
 from tierslieux.dashboard.report import report_write
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = "Write the yearly evaluation report as PDF and XLSX into a folder."
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, default=datetime.date.today().year)
+        parser.add_argument("--year", type=int, default=clock.today().year)
         parser.add_argument(
             "--departement", default="", help="A département code (default: region)."
         )
