@@ -18,8 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tierslieux.agreements import rules
 from tierslieux.agreements.workflow import AgreementState
-from tierslieux.core import clock
-from tierslieux.core.models import BaseModel
+from tierslieux.core.models import BaseModel, TransitionLog
 
 
 class MilestoneKind(models.TextChoices):
@@ -323,15 +322,14 @@ class AgreementEvent(models.TextChoices):
     TRANCHE_PAID = "tranche_paid", _("Tranche paid")
 
 
-class AgreementLog(models.Model):
-    """One event of an agreement: a state change, a meeting decision, a payment; who and when."""
+class AgreementLog(TransitionLog):
+    """One event of an agreement: a state change, a meeting decision, a payment; who (kept, see
+    ``ActorLog``) and when."""
 
     agreement = models.ForeignKey(
         Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="logs"
     )
     event = models.CharField(_("event"), max_length=24, choices=AgreementEvent.choices)
-    from_state = models.CharField(_("from"), max_length=24, blank=True)
-    to_state = models.CharField(_("to"), max_length=24, blank=True)
     milestone = models.ForeignKey(
         Milestone,
         verbose_name=_("meeting"),
@@ -349,15 +347,7 @@ class AgreementLog(models.Model):
         related_name="+",
     )
     amount_cents = models.BigIntegerField(_("amount (cents)"), null=True, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=clock.now, editable=False)
+    reason = None  # the reason of a state change is the ``note``, which also dates payments
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

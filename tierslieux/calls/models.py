@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tierslieux.calls.storage import attachment_upload_to, private_storage
 from tierslieux.calls.workflow import ApplicationState
 from tierslieux.core import clock
-from tierslieux.core.models import BaseModel
+from tierslieux.core.models import BaseModel, TransitionLog
 from tierslieux.core.money import format_euros
 
 
@@ -458,24 +458,14 @@ class Attachment(BaseModel):
         return self.label or self.original_name
 
 
-class ApplicationLog(models.Model):
-    """One state change of an application: who, when, from, to, why."""
+class ApplicationLog(TransitionLog):
+    """One state change of an application: who (kept, see ``ActorLog``), when, from, to, why."""
 
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="logs"
     )
     from_state = models.CharField(_("from"), max_length=20, choices=ApplicationState.choices)
     to_state = models.CharField(_("to"), max_length=20, choices=ApplicationState.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=clock.now, editable=False)
-    reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         verbose_name = _("status change")

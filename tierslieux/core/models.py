@@ -1,4 +1,5 @@
-"""Shared models: the abstract base model and the progress of background tasks."""
+"""Shared models: the abstract base model, the abstract logs and the progress of background
+tasks."""
 
 import datetime
 from typing import Any
@@ -27,6 +28,43 @@ class BaseModel(models.Model):
         if update_fields is not None and "updated_at" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "updated_at"]
         super().save(*args, **kwargs)
+
+
+class ActorLog(models.Model):
+    """Abstract: one event of a record, who made it (``by``) and when (``at``).
+
+    The actor is kept for traceability, as les-emplois keeps the user of a transition log: the
+    foreign key is ``PROTECT``, so a user who acted cannot be deleted (deactivate the account
+    instead: ``is_active = False``). ``by`` is empty for the system (a command, a task).
+    """
+
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=clock.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class TransitionLog(ActorLog):
+    """Abstract: one state change written by ``core.workflow.Workflow.run``: from, to, why.
+
+    A concrete log adds the foreign key to its object and may narrow ``from_state`` and
+    ``to_state`` (``choices``) or store the reason under another name (``reason = None``).
+    """
+
+    from_state = models.CharField(_("from"), max_length=24, blank=True)
+    to_state = models.CharField(_("to"), max_length=24, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        abstract = True
 
 
 class TaskState(models.TextChoices):

@@ -8,12 +8,17 @@ the objects a user is linked to (their organisation's applications, for instance
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeAlias
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from tierslieux.core.roles import Role
+
+Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
+"""Who performs an action given to a service as ``by``: a user, an anonymous visitor, or
+``None`` for the system (a command, a background task, a submission's own computations)."""
 
 ANYONE: frozenset[Role] = frozenset(Role)
 STAFF_ROLES: frozenset[Role] = frozenset({Role.INSTRUCTOR})

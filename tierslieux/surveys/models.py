@@ -17,7 +17,7 @@ from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from tierslieux.core import clock
-from tierslieux.core.models import BaseModel
+from tierslieux.core.models import ActorLog, BaseModel
 from tierslieux.places.models import Place
 
 
@@ -267,8 +267,8 @@ class SurveyEvent(models.TextChoices):
     RECORDED = "recorded", _("Answer recorded by staff")
 
 
-class SurveyLog(models.Model):
-    """One event of a survey: who, when, what, for which place."""
+class SurveyLog(ActorLog):
+    """One event of a survey: who (kept, see ``ActorLog``), when, what, for which place."""
 
     survey = models.ForeignKey(
         Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="logs"
@@ -282,15 +282,6 @@ class SurveyLog(models.Model):
         related_name="+",
     )
     event = models.CharField(_("event"), max_length=12, choices=SurveyEvent.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=clock.now, editable=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
