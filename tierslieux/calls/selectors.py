@@ -112,6 +112,11 @@ def region_requested_cents(application: Application) -> int:
     )
 
 
+def call_aid_rules(call: Call) -> dict[str, rules.AidRule]:
+    """The call's aid rules as data for ``rules.aid_suggestion``."""
+    return {r.profile: rules.AidRule(r.rate, r.cap_cents) for r in call.aid_rules.all()}
+
+
 def application_missing(application: Application) -> list[str]:
     """What the holder must still provide before submitting (empty when complete)."""
     a = application
@@ -163,14 +168,23 @@ def application_missing(application: Application) -> list[str]:
     return missing
 
 
-def application_eligibility(application: Application, *, on: datetime.date) -> rules.Eligibility:
-    """The call's eligibility rules applied to the application (mesh figures as stored)."""
+STORED = object()
+"""``application_eligibility``'s default: read the mesh figures stored on the application."""
+
+
+def application_eligibility(
+    application: Application, *, on: datetime.date, minutes_to_nearest_place: Any = STORED
+) -> rules.Eligibility:
+    """The call's eligibility rules applied to the application: with the mesh figures as stored,
+    or with ``minutes_to_nearest_place`` just computed (a submission checks before it stores)."""
     call = application.call
     if call.kind == CallKind.CREATION:
-        return rules.creation_eligibility(
-            application.minutes_to_nearest_place,
-            threshold_minutes=float(call.carence_minutes),
+        minutes = (
+            application.minutes_to_nearest_place
+            if minutes_to_nearest_place is STORED
+            else minutes_to_nearest_place
         )
+        return rules.creation_eligibility(minutes, threshold_minutes=float(call.carence_minutes))
     if call.kind == CallKind.DEVELOPMENT:
         place = application.place
         if place is None:

@@ -81,7 +81,8 @@ from tierslieux.calls.models import (
     PartnerKind,
     ProjectReview,
 )
-from tierslieux.calls.workflow import ApplicationState
+from tierslieux.calls.services_workflow import APPLICATION_WORKFLOW
+from tierslieux.calls.workflow import ApplicationState, Hook
 from tierslieux.core.roles import Role
 from tierslieux.dashboard.models import GrantLine, OtherGrant
 from tierslieux.places.models import (
@@ -345,7 +346,7 @@ def _replay(clock: SimulatedClock, gains: dict[tuple[float, float], int]) -> Ite
         # saved row); field, model and service rules are still checked.
         mock.patch.object(models.Model, "validate_constraints", _no_check),
         mock.patch.object(models.ForeignKey, "validate", _no_check),
-        mock.patch.object(calls, "_notify_transition", _no_check),
+        mock.patch.dict(APPLICATION_WORKFLOW.hooks, {Hook.NOTIFY: _no_check}),
         mock.patch.object(mesh, "site_marginal_gain", gain),
         disable_auditlog(),
     ):
