@@ -1,11 +1,15 @@
-"""Writes on agreements, premises agreements and the accompaniment journal.
+"""Writes on agreements, premises agreements and the accompaniment journal; the one import
+path of every agreements service (the meetings and payments of ``services_followup`` are
+re-exported here).
 
-Every state change, meeting decision and payment writes an ``AgreementLog`` row. Business
-refusals raise ``ValidationError`` (``InvalidTransition``, ``PaymentRefused``); a user without
-the right raises ``PermissionDenied``.
+Every state change, meeting decision and payment writes an ``AgreementLog`` row; state changes
+run on ``core.workflow`` with the table of ``agreements.workflow``. Business refusals raise
+``ValidationError`` (``InvalidTransition``, ``PaymentRefused``); a user without the right raises
+``PermissionDenied``.
 """
 
 import datetime
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,18 +17,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tierslieux.agreements import rules
 from tierslieux.agreements.models import (
-    MILESTONE_ORDER,
     Agreement,
     AgreementEvent,
     AgreementIndicator,
     AgreementLog,
     IndicatorKind,
-    IndicatorValue,
     JournalEntry,
     JournalKind,
     Milestone,
@@ -32,32 +34,45 @@ from tierslieux.agreements.models import (
     MilestoneKind,
     PaymentTranche,
     PremisesAgreement,
-    TrancheState,
 )
-from tierslieux.agreements.workflow import TRANSITIONS, AgreementState, Guard, Transition
+from tierslieux.agreements.services_followup import (
+    MANAGE,
+    PaymentRefused,
+    ValueInput,
+    agreement_log,
+    milestone_record,
+    milestone_reschedule,
+    tranche_pay,
+    tranches_become_payable,
+)
+from tierslieux.agreements.workflow import TRANSITIONS, AgreementState, Guard, Hook
 from tierslieux.calls.models import Application
 from tierslieux.calls.workflow import ApplicationState
-from tierslieux.core import clock
 from tierslieux.core.money import format_euros
-from tierslieux.core.permissions import require
+from tierslieux.core.permissions import Actor, require
+from tierslieux.core.workflow import (
+    InvalidTransition,
+    StaleState,
+    TransitionContext,
+    Workflow,
+    logged_actor,
+)
 
-MANAGE = "agreements.agreement_manage"
+logger = logging.getLogger(__name__)
 
+# The follow-up services (``services_followup``), so that callers import them from here.
+__all__ = [
+    "MANAGE",
+    "InvalidTransition",
+    "PaymentRefused",
+    "StaleState",
+    "ValueInput",
+    "milestone_record",
+    "milestone_reschedule",
+    "tranche_pay",
+]
 
-class InvalidTransition(ValidationError):
-    """The workflow does not allow this move from the agreement's current state."""
-
-
-class PaymentRefused(ValidationError):
-    """A tranche cannot be paid (meeting not approved, order, total above the grant...)."""
-
-
-def _by(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
-
-
-def _log(agreement: Agreement, event: str, by: Any, **fields: Any) -> AgreementLog:
-    return AgreementLog.objects.create(agreement=agreement, event=event, by=_by(by), **fields)
+Context = TransitionContext[Agreement]
 
 
 def _tranche_label(code: str) -> str:
@@ -98,7 +113,7 @@ class IndicatorInput:
 def agreement_create_from_application(
     *,
     application: Application,
-    by: Any,
+    by: Actor,
     starts_on: datetime.date,
     ends_on: datetime.date,
     schedule: Sequence[rules.TrancheSpec] | None = None,
@@ -155,7 +170,7 @@ def agreement_create_from_application(
         amount_cents=granted,
         starts_on=starts_on,
         ends_on=ends_on,
-        created_by=_by(by),
+        created_by=logged_actor(by),
     )
     agreement.full_clean()
     agreement.save()
@@ -176,7 +191,8 @@ def agreement_create_from_application(
         tranche.save()
     for order, ind in enumerate(indicators, 1):
         indicator_add(agreement=agreement, by=by, order=order, **ind.__dict__)
-    _log(agreement, AgreementEvent.STATE_CHANGED, by, to_state=AgreementState.DRAFT)
+    agreement_log(agreement, AgreementEvent.STATE_CHANGED, by, to_state=AgreementState.DRAFT)
+    logger.info("agreement %s drafted for application %s", agreement.pk, application.pk)
     return agreement
 
 
@@ -188,7 +204,7 @@ def indicator_add(
     label: str,
     baseline: Decimal | str,
     target: Decimal | str,
-    by: Any,
+    by: Actor,
     unit: str = "",
     order: int = 0,
 ) -> AgreementIndicator:
@@ -212,13 +228,13 @@ def indicator_add(
     return indicator
 
 
-def _guard_signature_date(agreement: Agreement, signed_on: datetime.date | None) -> None:
-    if signed_on is None:
+def _guard_signature_date(context: Context) -> None:
+    if context.options.get("signed_on") is None:
         raise ValidationError(_("Please give the signature date."), code="signed_on_required")
 
 
-def _guard_final_review_approved(agreement: Agreement, signed_on: datetime.date | None) -> None:
-    final = agreement.milestones.get(kind=MilestoneKind.FINAL)
+def _guard_final_review_approved(context: Context) -> None:
+    final = context.obj.milestones.get(kind=MilestoneKind.FINAL)
     if final.decision != MilestoneDecision.APPROVED:
         raise ValidationError(
             _("The agreement can be closed only after the final review is approved."),
@@ -226,34 +242,39 @@ def _guard_final_review_approved(agreement: Agreement, signed_on: datetime.date 
         )
 
 
-GUARDS = {
-    Guard.SIGNATURE_DATE: _guard_signature_date,
-    Guard.FINAL_REVIEW_APPROVED: _guard_final_review_approved,
-}
+def _signature_record(context: Context) -> None:
+    agreement, signed_on = context.obj, context.options["signed_on"]
+    agreement.signed_on = signed_on
+    kickoff = agreement.milestones.get(kind=MilestoneKind.KICKOFF)
+    if kickoff.held_on is None and kickoff.planned_on != signed_on:
+        kickoff.planned_on = signed_on
+        kickoff.full_clean()
+        kickoff.save()
+    tranches_become_payable(agreement, "", context.by)
 
 
-def _tranches_become_payable(agreement: Agreement, depends_on: str, by: Any) -> None:
-    for tranche in agreement.tranches.filter(depends_on=depends_on, state=TrancheState.SCHEDULED):
-        tranche.state = TrancheState.PAYABLE
-        tranche.full_clean()
-        tranche.save()
-        _log(
-            agreement,
-            AgreementEvent.TRANCHE_PAYABLE,
-            by,
-            tranche=tranche,
-            from_state=TrancheState.SCHEDULED,
-            to_state=TrancheState.PAYABLE,
-            amount_cents=tranche.amount_cents,
-        )
+AGREEMENT_WORKFLOW: Workflow[Agreement] = Workflow(
+    model=Agreement,
+    transitions=TRANSITIONS,
+    log_model=AgreementLog,
+    log_object_field="agreement",
+    log_reason_field="note",
+    log_extra={"event": AgreementEvent.STATE_CHANGED},
+    hooks={
+        Guard.SIGNATURE_DATE: _guard_signature_date,
+        Guard.FINAL_REVIEW_APPROVED: _guard_final_review_approved,
+        Hook.SIGNATURE_RECORD: _signature_record,
+    },
+    invalid_message=gettext_lazy("An agreement cannot go from “%(from)s” to “%(to)s”."),
+    stale_message=gettext_lazy("The agreement changed meanwhile (status: %(state)s): reload it."),
+)
 
 
-@transaction.atomic
 def agreement_transition(
     *,
     agreement: Agreement,
     to: str,
-    by: Any,
+    by: Actor,
     reason: str = "",
     signed_on: datetime.date | None = None,
 ) -> Agreement:
@@ -262,281 +283,20 @@ def agreement_transition(
     Signing records the signature date, moves the kick-off meeting to it (unless held) and makes
     the tranches payable at signature payable.
     """
-    current = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    transition: Transition | None = TRANSITIONS.get((current.state, to))
-    if transition is None:
-        raise InvalidTransition(
-            _("An agreement cannot go from “%(from)s” to “%(to)s”.")
-            % {
-                "from": current.get_state_display(),
-                "to": AgreementState(to).label if to in AgreementState.values else to,
-            },
-            code="invalid_transition",
-        )
-    require(by, transition.action, current)
-    reason = reason.strip()
-    if transition.reason_required and not reason:
-        raise ValidationError(_("Please give a reason."), code="reason_required")
-    if transition.guard is not None:
-        GUARDS[transition.guard](current, signed_on)
-    current.state = transition.target
-    if transition.target == AgreementState.SIGNED:
-        current.signed_on = signed_on
-    current.full_clean()
-    current.save()
-    _log(
-        current,
-        AgreementEvent.STATE_CHANGED,
-        by,
-        from_state=transition.source,
-        to_state=transition.target,
-        note=reason,
-    )
-    if transition.target == AgreementState.SIGNED:
-        kickoff = current.milestones.get(kind=MilestoneKind.KICKOFF)
-        if kickoff.held_on is None and kickoff.planned_on != signed_on:
-            kickoff.planned_on = signed_on
-            kickoff.full_clean()
-            kickoff.save()
-        _tranches_become_payable(current, "", by)
-    agreement.refresh_from_db()
-    return current
+    return AGREEMENT_WORKFLOW.run(obj=agreement, to=to, by=by, reason=reason, signed_on=signed_on)
 
 
-def agreement_sign(*, agreement: Agreement, signed_on: datetime.date, by: Any) -> Agreement:
+def agreement_sign(*, agreement: Agreement, signed_on: datetime.date, by: Actor) -> Agreement:
     return agreement_transition(
         agreement=agreement, to=AgreementState.SIGNED, by=by, signed_on=signed_on
     )
-
-
-# --- meetings --------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def milestone_reschedule(
-    *, milestone: Milestone, planned_on: datetime.date, by: Any, reason: str = ""
-) -> Milestone:
-    """Change the proposed date of a meeting not held yet."""
-    require(by, MANAGE, milestone.agreement)
-    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    if milestone.agreement.state in {AgreementState.CLOSED, AgreementState.TERMINATED}:
-        raise ValidationError(_("The agreement is closed."), code="agreement_closed")
-    if milestone.held_on is not None:
-        raise ValidationError(
-            _("This meeting was held: its date can no longer be changed."), code="held"
-        )
-    previous = milestone.planned_on
-    milestone.planned_on = planned_on
-    milestone.full_clean()
-    milestone.save()
-    _log(
-        milestone.agreement,
-        AgreementEvent.MEETING_RESCHEDULED,
-        by,
-        milestone=milestone,
-        from_state=previous.isoformat(),
-        to_state=planned_on.isoformat(),
-        note=reason.strip(),
-    )
-    return milestone
-
-
-@dataclass(frozen=True)
-class ValueInput:
-    """The value of one indicator at a meeting: a number (quantitative) or a text."""
-
-    indicator: AgreementIndicator
-    value: Decimal | None = None
-    text: str = ""
-    comment: str = ""
-
-
-@transaction.atomic
-def milestone_record(
-    *,
-    milestone: Milestone,
-    held_on: datetime.date,
-    participants: str,
-    minutes: str,
-    indicator_values: Sequence[ValueInput] = (),
-    decision: str,
-    by: Any,
-) -> Milestone:
-    """Record a meeting held: participants, minutes, indicator values and the decision.
-
-    Meetings are held in order (kick-off, mid-term, final), each once approved; a meeting asking
-    for adjustments may be recorded again. The final review needs a value for every indicator.
-    Approving a meeting makes the tranches depending on it payable.
-    """
-    require(by, MANAGE, milestone.agreement)
-    milestone = (
-        Milestone.objects.select_for_update().select_related("agreement").get(pk=milestone.pk)
-    )
-    agreement = milestone.agreement
-    if agreement.state != AgreementState.SIGNED:
-        raise ValidationError(_("Meetings are recorded on a signed agreement."), code="not_signed")
-    if milestone.decision == MilestoneDecision.APPROVED:
-        raise ValidationError(_("This meeting is already approved."), code="already_approved")
-    if decision not in MilestoneDecision.values or decision == MilestoneDecision.PENDING:
-        raise ValidationError(
-            _("The decision must be “approved” or “adjustments required”."), code="decision"
-        )
-    previous_kinds = MILESTONE_ORDER[: MILESTONE_ORDER.index(milestone.kind)]
-    if (
-        agreement.milestones.filter(kind__in=previous_kinds)
-        .exclude(decision=MilestoneDecision.APPROVED)
-        .exists()
-    ):
-        raise ValidationError(
-            _("The previous meetings must be approved first."), code="previous_not_approved"
-        )
-    if held_on > clock.today():
-        raise ValidationError(_("A meeting cannot be recorded before it is held."), code="future")
-    for item in indicator_values:
-        if item.indicator.agreement_id != agreement.pk:
-            raise ValidationError(
-                _("The indicator “%(label)s” is not one of this agreement.")
-                % {"label": item.indicator.label},
-                code="foreign_indicator",
-            )
-        if item.indicator.kind == IndicatorKind.QUANTITATIVE and item.value is None:
-            raise ValidationError(
-                _("The indicator “%(label)s” needs a number.") % {"label": item.indicator.label},
-                code="value_required",
-            )
-        row = IndicatorValue.objects.filter(
-            milestone=milestone, indicator=item.indicator
-        ).first() or IndicatorValue(milestone=milestone, indicator=item.indicator)
-        row.value = item.value
-        row.text = item.text
-        row.comment = item.comment
-        row.full_clean()
-        row.save()
-    if milestone.kind == MilestoneKind.FINAL and decision == MilestoneDecision.APPROVED:
-        missing = agreement.indicators.exclude(values__milestone=milestone)
-        if missing.exists():
-            raise ValidationError(
-                _("The final review needs a value for every indicator (missing: %(labels)s).")
-                % {"labels": ", ".join(i.label for i in missing)},
-                code="indicators_missing",
-            )
-    previous = milestone.decision
-    milestone.held_on = held_on
-    milestone.participants = participants
-    milestone.minutes = minutes
-    milestone.decision = decision
-    milestone.decided_by = _by(by)
-    milestone.decided_at = clock.now()
-    milestone.full_clean()
-    milestone.save()
-    _log(
-        agreement,
-        AgreementEvent.MEETING_RECORDED,
-        by,
-        milestone=milestone,
-        from_state=previous,
-        to_state=decision,
-    )
-    if decision == MilestoneDecision.APPROVED:
-        _tranches_become_payable(agreement, milestone.kind, by)
-    return milestone
-
-
-# --- payments --------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def tranche_pay(
-    *, tranche: PaymentTranche, paid_on: datetime.date, amount_cents: int, by: Any
-) -> PaymentTranche:
-    """Pay a tranche: its meeting approved, earlier tranches paid, the total within the grant."""
-    require(by, MANAGE, tranche.agreement)
-    agreement = Agreement.objects.select_for_update().get(pk=tranche.agreement_id)
-    tranche = PaymentTranche.objects.select_for_update().get(pk=tranche.pk)
-    if agreement.state != AgreementState.SIGNED:
-        raise PaymentRefused(
-            _("Tranches are paid on a signed agreement (status: %(state)s).")
-            % {"state": agreement.get_state_display()},
-            code="not_signed",
-        )
-    if tranche.state == TrancheState.PAID:
-        raise PaymentRefused(_("This tranche is already paid."), code="already_paid")
-    if tranche.depends_on:
-        milestone = agreement.milestones.get(kind=tranche.depends_on)
-        if milestone.decision != MilestoneDecision.APPROVED:
-            raise PaymentRefused(
-                _(
-                    "This tranche is not payable yet: it depends on the %(meeting)s, which is "
-                    "not approved (%(decision)s)."
-                )
-                % {
-                    "meeting": milestone.get_kind_display().lower(),
-                    "decision": milestone.get_decision_display().lower(),
-                },
-                code="meeting_not_approved",
-            )
-    if tranche.state != TrancheState.PAYABLE:
-        raise PaymentRefused(_("This tranche is not payable yet."), code="not_payable")
-    unpaid_before = agreement.tranches.filter(order__lt=tranche.order).exclude(
-        state=TrancheState.PAID
-    )
-    if unpaid_before.exists():
-        raise PaymentRefused(
-            _("The tranches are paid in order: pay “%(label)s” first.")
-            % {"label": unpaid_before.order_by("order").first().label},
-            code="order",
-        )
-    if amount_cents <= 0:
-        raise PaymentRefused(_("The amount paid must be positive."), code="not_positive")
-    if amount_cents > tranche.amount_cents:
-        raise PaymentRefused(
-            _("The amount paid exceeds the tranche (%(amount)s).")
-            % {"amount": format_euros(tranche.amount_cents)},
-            code="above_tranche",
-        )
-    already = (
-        agreement.tranches.filter(state=TrancheState.PAID).aggregate(s=Sum("paid_amount_cents"))[
-            "s"
-        ]
-        or 0
-    )
-    if already + amount_cents > agreement.amount_cents:
-        raise PaymentRefused(
-            _("The total paid would exceed the grant (%(paid)s + %(amount)s > %(grant)s).")
-            % {
-                "paid": format_euros(already),
-                "amount": format_euros(amount_cents),
-                "grant": format_euros(agreement.amount_cents),
-            },
-            code="above_grant",
-        )
-    if agreement.signed_on and paid_on < agreement.signed_on:
-        raise PaymentRefused(
-            _("A tranche cannot be paid before the agreement is signed."), code="before_signature"
-        )
-    tranche.state = TrancheState.PAID
-    tranche.paid_on = paid_on
-    tranche.paid_amount_cents = amount_cents
-    tranche.full_clean()
-    tranche.save()
-    _log(
-        agreement,
-        AgreementEvent.TRANCHE_PAID,
-        by,
-        tranche=tranche,
-        from_state=TrancheState.PAYABLE,
-        to_state=TrancheState.PAID,
-        amount_cents=amount_cents,
-        note=paid_on.isoformat(),
-    )
-    return tranche
 
 
 # --- premises agreements ---------------------------------------------------------------------
 
 
 @transaction.atomic
-def premises_agreement_create(*, by: Any, **fields: Any) -> PremisesAgreement:
+def premises_agreement_create(*, by: Actor, **fields: Any) -> PremisesAgreement:
     """Record premises lent by a local authority.
 
     Works are supported only when the project is eligible to the AMI
@@ -544,7 +304,7 @@ def premises_agreement_create(*, by: Any, **fields: Any) -> PremisesAgreement:
     been accepted unless the instructor sets ``works_eligible`` explicitly.
     """
     require(by, "agreements.premises_manage")
-    premises = PremisesAgreement(created_by=_by(by), **fields)
+    premises = PremisesAgreement(created_by=logged_actor(by), **fields)
     if "works_eligible" not in fields and premises.application_id:
         premises.works_eligible = premises.application.state == ApplicationState.ACCEPTED
     if not rules.works_support_allowed(
@@ -566,7 +326,7 @@ def premises_agreement_create(*, by: Any, **fields: Any) -> PremisesAgreement:
 @transaction.atomic
 def journal_entry_create(
     *,
-    by: Any,
+    by: Actor,
     stage: str,
     kind: str,
     happened_on: datetime.date,
@@ -584,7 +344,7 @@ def journal_entry_create(
         happened_on=happened_on,
         notes=notes,
         referral_to=referral_to if kind == JournalKind.REFERRAL else "",
-        author=_by(by),
+        author=logged_actor(by),
         **project,
     )
     if not (entry.project_label.strip() or entry.place_id or entry.application_id):

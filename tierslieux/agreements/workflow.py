@@ -1,15 +1,16 @@
-"""The agreement (convention) workflow as data: states and the moves an instructor may make.
+"""The agreement (convention) workflow as data: states, named sets and the transition table.
 
-``services.agreement_transition`` is the only code that changes an agreement's state: it looks
-the move up in ``TRANSITIONS``, asks ``user_can(user, transition.action, agreement)``, requires a
-reason where the table says so, runs the named guard and writes an ``AgreementLog`` row.
+``services.agreement_transition`` is the only code that changes an agreement's state: it runs
+``core.workflow.Workflow.run`` with this table and the hooks named here (see
+``docs/workflow.md``), writing an ``AgreementLog`` row (event ``state_changed``).
 """
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from tierslieux.core.workflow import Transition, table
 
 
 class AgreementState(models.TextChoices):
@@ -20,31 +21,60 @@ class AgreementState(models.TextChoices):
 
 
 class Guard(StrEnum):
-    """A condition checked by the transition service before the move (see ``services``)."""
+    """Pure checks run before a move (``services``): they raise, never write."""
 
     SIGNATURE_DATE = "signature_date"
     FINAL_REVIEW_APPROVED = "final_review_approved"
 
 
-@dataclass(frozen=True)
-class Transition:
-    source: AgreementState
-    target: AgreementState
-    action: str
-    """The ``ACTION_ROLES`` action the user must be allowed on the agreement."""
-    reason_required: bool = False
-    guard: Guard | None = None
+class Hook(StrEnum):
+    """Effects of a move, run in the transaction (``services``)."""
+
+    SIGNATURE_RECORD = "signature_record"
+    """Store the signature date, move the kick-off meeting to it (unless held) and make the
+    tranches payable at signature payable."""
 
 
 MANAGE_ACTION = "agreements.agreement_manage"
 S = AgreementState
 
 _ROWS: tuple[Transition, ...] = (
-    Transition(S.DRAFT, S.SIGNED, MANAGE_ACTION, guard=Guard.SIGNATURE_DATE),
-    Transition(S.SIGNED, S.CLOSED, MANAGE_ACTION, guard=Guard.FINAL_REVIEW_APPROVED),
-    Transition(S.DRAFT, S.TERMINATED, MANAGE_ACTION, reason_required=True),
-    Transition(S.SIGNED, S.TERMINATED, MANAGE_ACTION, reason_required=True),
+    Transition(
+        source=S.DRAFT,
+        target=S.SIGNED,
+        action=MANAGE_ACTION,
+        label=_("Sign"),
+        guard=Guard.SIGNATURE_DATE,
+        after=(Hook.SIGNATURE_RECORD,),
+    ),
+    Transition(
+        source=S.SIGNED,
+        target=S.CLOSED,
+        action=MANAGE_ACTION,
+        label=_("Close"),
+        guard=Guard.FINAL_REVIEW_APPROVED,
+    ),
+    Transition(
+        source=S.DRAFT,
+        target=S.TERMINATED,
+        action=MANAGE_ACTION,
+        label=_("Terminate"),
+        reason_required=True,
+    ),
+    Transition(
+        source=S.SIGNED,
+        target=S.TERMINATED,
+        action=MANAGE_ACTION,
+        label=_("Terminate"),
+        reason_required=True,
+    ),
 )
 
-TRANSITIONS: dict[tuple[str, str], Transition] = {(t.source, t.target): t for t in _ROWS}
-FINAL_STATES = frozenset({S.CLOSED, S.TERMINATED})
+TRANSITIONS: dict[tuple[str, str], Transition] = table(_ROWS)
+
+# --- named sets of states (use these instead of writing tuples of states) ---------------------
+
+FINAL_STATES: frozenset[str] = frozenset({S.CLOSED, S.TERMINATED})
+"""The agreement has ended: nothing more is recorded on it."""
+COMMITTED_STATES: frozenset[str] = frozenset({S.SIGNED, S.CLOSED})
+"""Signed at some point and not terminated: the grant is committed."""
