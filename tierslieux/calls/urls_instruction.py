@@ -4,6 +4,7 @@ actions, partners' opinions, project reviews, budgets (in the ``calls`` namespac
 from django.urls import path
 
 from tierslieux.calls import views_instruction as views
+from tierslieux.calls import views_reviews
 
 urlpatterns = [
     path("dossiers/", views.application_list, name="application_list"),
@@ -53,10 +54,10 @@ urlpatterns = [
         views.application_decide,
         name="application_decide",
     ),
-    path("avis/", views.opinion_list_mine, name="opinion_list_mine"),
-    path("avis/<int:pk>/", views.opinion_give, name="opinion_give"),
-    path("revues/", views.review_list, name="review_list"),
-    path("revues/nouvelle/", views.review_create, name="review_create"),
-    path("revues/<int:pk>/", views.review_detail, name="review_detail"),
-    path("<int:pk>/budget/", views.budget_detail, name="budget_detail"),
+    path("avis/", views_reviews.opinion_list_mine, name="opinion_list_mine"),
+    path("avis/<int:pk>/", views_reviews.opinion_give, name="opinion_give"),
+    path("revues/", views_reviews.review_list, name="review_list"),
+    path("revues/nouvelle/", views_reviews.review_create, name="review_create"),
+    path("revues/<int:pk>/", views_reviews.review_detail, name="review_detail"),
+    path("<int:pk>/budget/", views_reviews.budget_detail, name="budget_detail"),
 ]
