@@ -18,3 +18,7 @@ from config.settings import STORAGES
 # No collectstatic before the tests: the finders serve the source files (the manifest storage
 # is exercised by `make serve` and tests/core/test_production.py).
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+# A tiny app with a model and its transition log for the tests of the workflow engine
+# (tests/core/test_workflow.py); its tables are created without migrations.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.core.workflow_app"]  # noqa: F405
