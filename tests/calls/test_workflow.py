@@ -160,3 +160,97 @@ def test_changes_requested_round_trip_with_the_holder():
         S.CHANGES_REQUESTED,
         S.SUBMITTED,
     ]
+
+
+# --- the engine's hooks on applications ---------------------------------------------------------
+
+
+def test_named_state_sets_cover_the_states():
+    from tierslieux.calls import workflow
+
+    assert set(S.values) == workflow.FINAL_STATES | workflow.OPEN_STATES
+    assert not workflow.FINAL_STATES & workflow.OPEN_STATES
+    assert workflow.DECIDED_STATES < workflow.FINAL_STATES
+    assert workflow.EDITABLE_STATES | workflow.INSTRUCTION_STATES < workflow.OPEN_STATES
+    assert set(S.values) - {S.DRAFT} == workflow.SENT_STATES
+    # No move leaves a final state.
+    assert not [t for t in TRANSITIONS.values() if t.source in workflow.FINAL_STATES]
+
+
+def test_every_move_of_the_table_notifies_after_the_commit():
+    from tierslieux.calls.workflow import Hook
+
+    assert all(t.after_commit == (Hook.NOTIFY,) for t in TRANSITIONS.values())
+
+
+def test_notify_false_sends_no_email(mailoutbox, django_capture_on_commit_callbacks):
+    application = ApplicationFactory()
+    holder = holder_user(application.organisation, email="porteuse@example.org")
+    instructor = UserFactory(instructor=True, email="instructrice@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_submit(application=application, by=holder, notify=False)
+        services.application_assign(
+            application=application, instructor=instructor, by=instructor, notify=False
+        )
+        services.application_transition(
+            application=application, to=S.UNDER_INSTRUCTION, by=instructor, notify=False
+        )
+        services.application_message_post(
+            application=application, body="Bonjour.", by=holder, notify=False
+        )
+    assert application.state == S.UNDER_INSTRUCTION
+    assert application.logs.count() == 2
+    assert mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_transition(
+            application=application, to=S.CHANGES_REQUESTED, by=instructor, reason="Le bail."
+        )
+    assert [m.to for m in mailoutbox] == [["porteuse@example.org"]]
+
+
+def test_submission_stores_the_gain_of_the_given_mesh_gain():
+    from tests.calls.factories import CallFactory
+
+    application = ApplicationFactory(call=CallFactory(creation=True))
+    asked = []
+
+    def gain(params, *, lon, lat):
+        asked.append((lon, lat, params.minutes))
+        return 4321
+
+    services.application_submit(
+        application=application, by=holder_user(application.organisation), mesh_gain=gain
+    )
+    assert application.inhabitants_brought == 4321
+    assert application.submitted_at is not None and application.mesh_computed_at is not None
+    assert len(asked) == 1 and asked[0][:2] == application.point
+    services.application_mesh_compute(application=application, mesh_gain=lambda p, **kw: 7)
+    application.refresh_from_db()
+    assert application.inhabitants_brought == 7
+
+
+def test_a_refused_submission_stamps_and_stores_nothing():
+    from tests.calls.factories import CallFactory, commune
+    from tests.places.factories import PlaceFactory
+
+    PlaceFactory(commune=commune("24322"))
+    application = ApplicationFactory(call=CallFactory(creation=True))
+    with pytest.raises(services.ApplicationIneligible):
+        services.application_submit(
+            application=application, by=holder_user(application.organisation)
+        )
+    for stored in (application, type(application).objects.get(pk=application.pk)):
+        assert (stored.state, stored.submitted_at, stored.mesh_computed_at) == (S.DRAFT, None, None)
+        assert stored.inhabitants_brought is None and stored.suggested_cents is None
+    assert not ApplicationLog.objects.filter(application=application).exists()
+
+
+def test_the_actor_of_a_status_change_is_kept():
+    from django.db.models import ProtectedError
+
+    application = ApplicationFactory(submitted=True)
+    instructor = UserFactory(instructor=True)
+    services.application_transition(application=application, to=S.UNDER_INSTRUCTION, by=instructor)
+    with pytest.raises(ProtectedError):
+        instructor.delete()
+    assert application.logs.get().by == instructor
