@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tierslieux.accounts import services
 from tierslieux.accounts.models import Organisation, User
+from tierslieux.core.permissions import Actor
 
 # The address is also the user name, whose column holds 150 characters.
 EMAIL_MAX_LENGTH = 150
@@ -95,7 +96,7 @@ class InvitationForm(forms.Form):
         help_text=_("Required for the regional network and for a local authority."),
     )
 
-    def __init__(self, *args: Any, by: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, by: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r.value, r.label) for r in services.invitable_roles(by)]
 

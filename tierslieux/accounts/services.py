@@ -4,6 +4,7 @@ E-mails leave after the commit (``emails.send_after_commit``), their links built
 ``settings.SITE_URL``.
 """
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,8 +35,10 @@ from tierslieux.accounts.tokens import (
     signup_confirmation_tokens,
 )
 from tierslieux.core import clock
-from tierslieux.core.permissions import require, user_can
+from tierslieux.core.permissions import Actor, require, user_can
 from tierslieux.core.roles import ASSIGNABLE_ROLES, Role
+
+logger = logging.getLogger(__name__)
 
 # Printed in the README for development: never accepted when DEBUG is off (accounts.backends).
 DEMO_ADMIN_DEFAULT_PASSWORD = "tiers-lieux-demo"
@@ -51,11 +54,12 @@ def roles_ensure() -> list[Group]:
 
 
 @transaction.atomic
-def user_set_roles(*, user: User, roles: list[Role], by: Any = None) -> User:
+def user_set_roles(*, user: User, roles: list[Role], by: Actor = None) -> User:
     """Give ``user`` exactly ``roles`` (the audit log records the change of groups)."""
     roles_ensure()
     user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
     user.__dict__.pop("_role_cache", None)
+    logger.info("user %s: roles set to %s", user.pk, sorted(r.value for r in roles))
     return user
 
 
@@ -262,7 +266,7 @@ def password_reset_request(*, email: str) -> None:
 # --- invitations -----------------------------------------------------------------------------
 
 
-def invitable_roles(by: Any) -> tuple[Role, ...]:
+def invitable_roles(by: Actor) -> tuple[Role, ...]:
     """The roles ``by`` may invite someone to."""
     if not user_can(by, "accounts.manage_roles"):
         return ()
@@ -293,7 +297,12 @@ def _send_invitation(invitation: Invitation) -> None:
 
 @transaction.atomic
 def user_invite(
-    *, email: str, role: str, organisation: Organisation | None, by: Any, at: datetime | None = None
+    *,
+    email: str,
+    role: str,
+    organisation: Organisation | None,
+    by: Actor,
+    at: datetime | None = None,
 ) -> Invitation:
     """Invite a partner: create their account inactive, without a usable password, and send
     them a link to set one. Only staff may invite; only superusers may invite instructors."""
@@ -352,6 +361,7 @@ def user_invite(
     invitation.full_clean()
     invitation.save()
     _send_invitation(invitation)
+    logger.info("invitation %s sent (role %s)", invitation.pk, role)
     return invitation
 
 
@@ -361,7 +371,9 @@ def _pending(invitation: Invitation) -> None:
 
 
 @transaction.atomic
-def invitation_resend(*, invitation: Invitation, by: Any, at: datetime | None = None) -> Invitation:
+def invitation_resend(
+    *, invitation: Invitation, by: Actor, at: datetime | None = None
+) -> Invitation:
     """Send the invitation again with a new link (the previous link stops working)."""
     require(by, "accounts.manage_roles")
     invitation = (
@@ -381,7 +393,9 @@ def invitation_resend(*, invitation: Invitation, by: Any, at: datetime | None = 
 
 
 @transaction.atomic
-def invitation_cancel(*, invitation: Invitation, by: Any, at: datetime | None = None) -> Invitation:
+def invitation_cancel(
+    *, invitation: Invitation, by: Actor, at: datetime | None = None
+) -> Invitation:
     """Cancel a pending invitation: its link stops working and the unused account is deleted."""
     require(by, "accounts.manage_roles")
     invitation = (
@@ -396,6 +410,7 @@ def invitation_cancel(*, invitation: Invitation, by: Any, at: datetime | None = 
     invitation.user = None
     invitation.save(update_fields=["state", "ended_at", "user", "updated_at"])
     user.delete()
+    logger.info("invitation %s cancelled", invitation.pk)
     return invitation
 
 

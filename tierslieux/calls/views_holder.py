@@ -36,13 +36,13 @@ from tierslieux.calls.forms_holder import (
 from tierslieux.calls.models import Application
 from tierslieux.calls.workflow import (
     EDITABLE_STATES,
-    Actor,
     ApplicationState,
     transitions_from,
 )
+from tierslieux.calls.workflow import Actor as Side
 from tierslieux.core import clock
 from tierslieux.core.pagination import paginate
-from tierslieux.core.permissions import permission_required, user_can
+from tierslieux.core.permissions import Actor, permission_required, user_can
 
 HOLDER = "calls.application_act_as_holder"
 
@@ -105,9 +105,7 @@ def _plan_context(balance: rules.PlanBalance) -> dict[str, Any]:
 def _detail_context(request: HttpRequest, application: Application, **extra: Any) -> dict:
     """What the application's page shows; ``extra`` carries bound forms and refusals."""
     is_holder = user_can(request.user, HOLDER, application)
-    holder_moves = {
-        t.target for t in transitions_from(application.state) if t.actor == Actor.HOLDER
-    }
+    holder_moves = {t.target for t in transitions_from(application.state) if t.actor == Side.HOLDER}
     editable = application.state in EDITABLE_STATES
     expenses = list(application.expenses.all())
     resources = list(application.resources.all())
@@ -262,7 +260,7 @@ def _draft_save(
     answers: CriterionAnswersForm,
     expenses: ExpenseFormSet,
     resources: ResourceFormSet,
-    by: Any,
+    by: Actor,
 ) -> rules.PlanBalance:
     """Save every section of the draft at once (all or nothing)."""
     with transaction.atomic():

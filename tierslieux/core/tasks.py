@@ -31,6 +31,7 @@ from django_tasks import task
 
 from tierslieux.core import clock
 from tierslieux.core.models import INTERRUPTED_ERROR, TaskProgress, TaskState
+from tierslieux.core.permissions import Actor
 
 logger = logging.getLogger(__name__)
 Reporter = Callable[[float, str], None]
@@ -109,7 +110,7 @@ def send_email(*, subject: str, body: str, to: Sequence[str]) -> int:
     return send_mail(subject, body, None, list(to))
 
 
-def _progress_create(*, label: str, requested_by: Any) -> TaskProgress:
+def _progress_create(*, label: str, requested_by: Actor) -> TaskProgress:
     """The progress row, refused when its requester already has too many pending tasks."""
     if requested_by is None:
         return TaskProgress.objects.create(label=label)
@@ -124,7 +125,7 @@ def _progress_create(*, label: str, requested_by: Any) -> TaskProgress:
         return TaskProgress.objects.create(label=label, requested_by=requested_by)
 
 
-def task_enqueue(task_obj: Any, *, label: str, by: Any = None, **kwargs: Any) -> TaskProgress:
+def task_enqueue(task_obj: Any, *, label: str, by: Actor = None, **kwargs: Any) -> TaskProgress:
     """Create the progress row a page will poll, then enqueue ``task_obj(progress_id=..)``.
 
     The row exists (committed) before the task may start: the immediate backend runs the task

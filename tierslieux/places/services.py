@@ -1,5 +1,6 @@
 """Writes on the directory: imports, proposals and their review."""
 
+import logging
 import re
 import uuid
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tierslieux.core import clock
-from tierslieux.core.permissions import require
+from tierslieux.core.permissions import Actor, require
 from tierslieux.places.duplicates import DuplicatePair, NamedPoint, probable_duplicates
 from tierslieux.places.importers import PlaceRecord, RowError, read_file
 from tierslieux.places.models import (
@@ -27,6 +28,8 @@ from tierslieux.places.models import (
 )
 from tierslieux.territory.models import Commune
 from tierslieux.territory.selectors import commune_by_postcode_and_name, commune_locator
+
+logger = logging.getLogger(__name__)
 
 # Fields a record or a proposal may set on a place.
 RECORD_FIELDS = (
@@ -193,7 +196,7 @@ def places_import(
     *,
     source: str,
     data: bytes,
-    by: Any,
+    by: Actor,
     dry_run: bool = False,
     publish: bool = True,
     region_code: str | None = None,
@@ -300,6 +303,7 @@ def places_import(
         # A database rule refused a row: find which, with the slow per-row checks.
         raise ImportRejected(_constraint_errors(pending)) from None
     progress(1.0, _("Imported"))
+    logger.info("places import: %s created, %s updated", len(created), len(updated))
     return report
 
 
@@ -314,7 +318,7 @@ IMPORT_BATCH_SIZE = 500
 
 @transaction.atomic
 def _places_write(
-    created: list[Place], updated: list[Place], before: dict[int, dict[str, Any]], *, by: Any
+    created: list[Place], updated: list[Place], before: dict[int, dict[str, Any]], *, by: Actor
 ) -> None:
     """Insert and update in batches, with one audit entry per place (the audit log's format:
     each changed field as [old, new] text)."""
@@ -416,7 +420,7 @@ def proposal_create(
     proposer_name: str,
     proposer_email: str,
     comment: str = "",
-    by: Any = None,
+    by: Actor = None,
 ) -> PlaceProposal:
     """Record a proposed new place (``place`` None) or correction; it waits for review."""
     require(by, "places.propose")
@@ -455,7 +459,7 @@ def _apply_proposal(proposal: PlaceProposal) -> Place:
 
 @transaction.atomic
 def proposal_accept(
-    *, proposal: PlaceProposal, by: Any, note: str = "", publish: bool = True
+    *, proposal: PlaceProposal, by: Actor, note: str = "", publish: bool = True
 ) -> Place:
     """Apply a pending proposal to the directory (a new place is published if ``publish``)."""
     require(by, "places.review_proposal")
@@ -473,11 +477,12 @@ def proposal_accept(
     proposal.reviewed_at = clock.now()
     proposal.review_note = note
     proposal.save()
+    logger.info("place proposal %s accepted: place %s", proposal.pk, place.pk)
     return place
 
 
 @transaction.atomic
-def proposal_reject(*, proposal: PlaceProposal, by: Any, note: str) -> PlaceProposal:
+def proposal_reject(*, proposal: PlaceProposal, by: Actor, note: str) -> PlaceProposal:
     """Refuse a pending proposal, with the reason given to the proposer."""
     require(by, "places.review_proposal")
     proposal = PlaceProposal.objects.select_for_update().get(pk=proposal.pk)
@@ -490,4 +495,5 @@ def proposal_reject(*, proposal: PlaceProposal, by: Any, note: str) -> PlaceProp
     proposal.reviewed_at = clock.now()
     proposal.review_note = note
     proposal.save()
+    logger.info("place proposal %s rejected", proposal.pk)
     return proposal

@@ -4,6 +4,7 @@
 here. Every rule failing is reported at once as a ``ValidationError`` keyed by field.
 """
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from django.db.models import CharField, TextField
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext as _
 
-from tierslieux.core.permissions import require
+from tierslieux.core.permissions import Actor, require
 from tierslieux.places.models import (
     LocationPrecision,
     Place,
@@ -26,6 +27,8 @@ from tierslieux.places.models import (
     PlaceState,
 )
 from tierslieux.territory.models import Commune
+
+logger = logging.getLogger(__name__)
 
 WRITABLE_FIELDS: frozenset[str] = frozenset(
     {
@@ -126,7 +129,7 @@ def _apply(place: Place, data: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
-def _validate_and_save(place: Place, errors: dict[str, list[str]], *, by: Any) -> Place:
+def _validate_and_save(place: Place, errors: dict[str, list[str]], *, by: Actor) -> Place:
     exclude = set(errors)
     if "commune" in errors:
         exclude |= {"lon", "lat"}
@@ -139,11 +142,12 @@ def _validate_and_save(place: Place, errors: dict[str, list[str]], *, by: Any) -
         raise ValidationError(errors)
     with _audit_actor(by):
         place.save()
+    logger.info("place %s saved by user %s", place.pk, getattr(by, "pk", None))
     return place
 
 
 @transaction.atomic
-def place_create(*, data: dict[str, Any], by: Any) -> Place:
+def place_create(*, data: dict[str, Any], by: Actor) -> Place:
     """Create a place entered by directory staff.
 
     Without coordinates the place is put at its commune's town hall (precision "commune").
@@ -160,7 +164,7 @@ def place_create(*, data: dict[str, Any], by: Any) -> Place:
 
 
 @transaction.atomic
-def place_update(*, place: Place, data: dict[str, Any], by: Any) -> Place:
+def place_update(*, place: Place, data: dict[str, Any], by: Actor) -> Place:
     """Change some fields of ``place`` (only those in ``data``).
 
     A place located at its commune's town hall follows its commune when the commune changes

@@ -9,6 +9,7 @@ the commit (``transaction.on_commit``).
 """
 
 import datetime
+import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tierslieux.core import clock
-from tierslieux.core.permissions import require
+from tierslieux.core.permissions import Actor, require
 from tierslieux.core.tasks import send_email
 from tierslieux.places.models import Place, PlaceService, PlaceSource, PlaceState
 from tierslieux.surveys import emails
@@ -33,6 +34,8 @@ from tierslieux.surveys.models import (
     token_hash,
 )
 from tierslieux.surveys.selectors import MANAGE_ACTION, invitation_get_by_token
+
+logger = logging.getLogger(__name__)
 
 RESPONSE_FIELDS = (
     "users_per_week",
@@ -104,7 +107,7 @@ def _send_after_commit(subject: str, body: str, to: str) -> None:
     )
 
 
-def _log(survey: Survey, event: str, *, by: Any = None, place: Place | None = None, note=""):
+def _log(survey: Survey, event: str, *, by: Actor = None, place: Place | None = None, note=""):
     SurveyLog.objects.create(
         survey=survey,
         place=place,
@@ -143,7 +146,7 @@ def survey_create(
     title: str,
     opens_on: datetime.date,
     closes_on: datetime.date,
-    by: Any,
+    by: Actor,
     is_demo: bool = False,
 ) -> Survey:
     """Create the survey of ``year`` (one per year)."""
@@ -163,6 +166,7 @@ def survey_create(
     survey.full_clean()
     survey.save()
     _log(survey, SurveyEvent.CREATED, by=by)
+    logger.info("survey %s created", survey.pk)
     return survey
 
 
@@ -176,7 +180,7 @@ class SendReport:
 
 
 @transaction.atomic
-def survey_invitations_send(*, survey: Survey, by: Any, base_url: str) -> SendReport:
+def survey_invitations_send(*, survey: Survey, by: Actor, base_url: str) -> SendReport:
     """Invite every surveyed place having an e-mail that has no invitation yet.
 
     Running it again invites only the places added since (idempotent); places without an
@@ -205,11 +209,12 @@ def survey_invitations_send(*, survey: Survey, by: Any, base_url: str) -> SendRe
         subject, body = emails.invitation(invitation, link=_link(base_url, raw))
         _send_after_commit(subject, body, place.email)
         report.sent.append(place)
+    logger.info("survey %s: %s invitations sent", survey.pk, len(report.sent))
     return report
 
 
 @transaction.atomic
-def survey_reminders_send(*, survey: Survey, by: Any, base_url: str) -> SendReport:
+def survey_reminders_send(*, survey: Survey, by: Actor, base_url: str) -> SendReport:
     """Remind every place invited by e-mail that has not answered, with a new personal link
     (the previous link stops working: only hashes are stored, the old token cannot be resent)."""
     require(by, MANAGE_ACTION)
@@ -235,6 +240,7 @@ def survey_reminders_send(*, survey: Survey, by: Any, base_url: str) -> SendRepo
         subject, body = emails.reminder(invitation, link=_link(base_url, raw))
         _send_after_commit(subject, body, invitation.email)
         report.sent.append(invitation.place)
+    logger.info("survey %s: %s reminders sent", survey.pk, len(report.sent))
     return report
 
 
@@ -264,7 +270,7 @@ def _store_answer(
     invitation: SurveyInvitation,
     data: Mapping[str, Any],
     now: datetime.datetime,
-    recorded_by: Any = None,
+    recorded_by: Actor = None,
 ) -> tuple[SurveyResponse, bool]:
     values = {name: data[name] for name in RESPONSE_FIELDS if name in data}
     values["services"] = _validated_services(data.get("services"))
@@ -309,12 +315,13 @@ def response_submit(*, token: str, data: Mapping[str, Any]) -> tuple[SurveyRespo
         place=invitation.place,
         note=response.respondent_name,
     )
+    logger.info("survey response %s stored (new: %s)", response.pk, created)
     return response, created
 
 
 @transaction.atomic
 def response_record_by_staff(
-    *, survey: Survey, place: Place, data: Mapping[str, Any], by: Any
+    *, survey: Survey, place: Place, data: Mapping[str, Any], by: Actor
 ) -> tuple[SurveyResponse, bool]:
     """Store the answers a staff member took on the phone; returns ``(response, created)``.
 
@@ -336,4 +343,5 @@ def response_record_by_staff(
         invitation=invitation, data=data, now=clock.now(), recorded_by=by
     )
     _log(survey, SurveyEvent.RECORDED, by=by, place=place, note=response.respondent_name)
+    logger.info("survey response %s recorded by staff (new: %s)", response.pk, created)
     return response, created
