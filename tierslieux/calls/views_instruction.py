@@ -35,6 +35,7 @@ from tierslieux.calls.forms_instruction import (
 from tierslieux.calls.models import Application
 from tierslieux.calls.workflow import (
     FINAL_STATES,
+    INSTRUCTION_STATES,
     INSTRUCTOR_ACTION,
     ApplicationState,
     transitions_from,
@@ -169,7 +170,7 @@ def _instruct_context(request: HttpRequest, application: Application, **bound: A
     answers = {a.criterion_id: a.text for a in application.answers.all()}
     for form in assessment_forms:
         form.answer = answers.get(form.row.criterion_id, "")
-    instructable = application.state in (S.SUBMITTED, S.UNDER_INSTRUCTION)
+    instructable = application.state in INSTRUCTION_STATES
     transition_forms = []
     for transition in transitions_from(application.state):
         if transition.action != INSTRUCTOR_ACTION:
