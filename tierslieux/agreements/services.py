@@ -277,18 +277,24 @@ def agreement_transition(
     by: Actor,
     reason: str = "",
     signed_on: datetime.date | None = None,
+    notify: bool = True,
 ) -> Agreement:
     """Move an agreement along the workflow (the one place where its state changes).
 
     Signing records the signature date, moves the kick-off meeting to it (unless held) and makes
-    the tranches payable at signature payable.
+    the tranches payable at signature payable. The table declares no notification today;
+    ``notify=False`` will skip those it may declare (the calls' convention).
     """
-    return AGREEMENT_WORKFLOW.run(obj=agreement, to=to, by=by, reason=reason, signed_on=signed_on)
+    return AGREEMENT_WORKFLOW.run(
+        obj=agreement, to=to, by=by, reason=reason, notify=notify, signed_on=signed_on
+    )
 
 
-def agreement_sign(*, agreement: Agreement, signed_on: datetime.date, by: Actor) -> Agreement:
+def agreement_sign(
+    *, agreement: Agreement, signed_on: datetime.date, by: Actor, notify: bool = True
+) -> Agreement:
     return agreement_transition(
-        agreement=agreement, to=AgreementState.SIGNED, by=by, signed_on=signed_on
+        agreement=agreement, to=AgreementState.SIGNED, by=by, signed_on=signed_on, notify=notify
     )
 
 
