@@ -20,5 +20,5 @@ from config.settings import STORAGES
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 # A tiny app with a model and its transition log for the tests of the workflow engine
-# (tests/core/test_workflow.py); its tables are created without migrations.
+# (tests/core/test_workflow.py), with its own migration.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.core.workflow_app"]  # noqa: F405

@@ -1,2 +1,2 @@
-"""A tiny app for the tests of ``core.workflow``: a ticket and its transition log (tables made by
-the test database's ``run_syncdb``, no migrations)."""
+"""A tiny app for the tests of ``core.workflow``: a ticket and its transition log, installed by
+``config.settings_test`` only (its migration depends on the user model's, as PostgreSQL needs)."""
