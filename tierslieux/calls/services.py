@@ -444,14 +444,21 @@ def application_message_post(*, application: Application, body: str, by: Any) ->
 
 # --- the mesh --------------------------------------------------------------------------------
 
+MeshGain = Callable[..., int]
+"""``(params, *, lon, lat) -> int``: the inhabitants a new place at (lon, lat) would bring."""
+
 
 @transaction.atomic
-def application_mesh_compute(*, application: Application, by: Any = None) -> Application:
+def application_mesh_compute(
+    *, application: Application, by: Any = None, mesh_gain: MeshGain | None = None
+) -> Application:
     """Store the minutes from the project to the nearest open, published place and the
     inhabitants it would newly bring within the call's threshold (recomputable at any time).
 
     ``by`` is None for the system (submission, the recompute command); a person must be
-    allowed to instruct the application.
+    allowed to instruct the application. ``mesh_gain(params, lon=, lat=)`` computes the
+    inhabitants brought (``territory.mesh.site_marginal_gain`` when None); a caller that
+    computed the gains of many sites at once (the demo records) passes its own.
     """
     if by is not None:
         require(by, "calls.application_instruct", application)
@@ -476,7 +483,8 @@ def application_mesh_compute(*, application: Application, by: Any = None) -> App
             nearest = travel_model(params).minutes_to_nearest([lon], [lat], places.lon, places.lat)
             minutes = float(nearest.minutes[0])
         application.minutes_to_nearest_place = round(minutes, 1) if math.isfinite(minutes) else None
-        application.inhabitants_brought = site_marginal_gain(params, lon=lon, lat=lat)
+        gain = site_marginal_gain if mesh_gain is None else mesh_gain
+        application.inhabitants_brought = gain(params, lon=lon, lat=lat)
         application.mesh_computed_at = clock.now()
     application.save(
         update_fields=[
@@ -496,7 +504,9 @@ def application_mesh_compute(*, application: Application, by: Any = None) -> App
 MESH_KINDS: frozenset[str] = frozenset({CallKind.CREATION, CallKind.LOCAL_NETWORK})
 
 
-def _guard_complete_and_eligible(application: Application, transition: Transition) -> None:
+def _guard_complete_and_eligible(
+    application: Application, transition: Transition, *, mesh_gain: MeshGain | None = None
+) -> None:
     today = clock.today()
     if transition.source == ApplicationState.DRAFT and not application.call.is_open_on(today):
         raise ValidationError(
@@ -506,7 +516,7 @@ def _guard_complete_and_eligible(application: Application, transition: Transitio
     if missing:
         raise ApplicationIncomplete(missing)
     if application.call.kind in MESH_KINDS:
-        application_mesh_compute(application=application)
+        application_mesh_compute(application=application, mesh_gain=mesh_gain)
     eligibility = selectors.application_eligibility(application, on=today)
     if not eligibility.is_eligible:
         raise ApplicationIneligible(eligibility.reasons)
@@ -558,12 +568,20 @@ def _notify_transition(application: Application, transition: Transition, reason:
 
 @transaction.atomic
 def application_transition(
-    *, application: Application, to: str, by: Any, reason: str = ""
+    *,
+    application: Application,
+    to: str,
+    by: Any,
+    reason: str = "",
+    notify: bool = True,
+    mesh_gain: MeshGain | None = None,
 ) -> Application:
     """Move an application along the workflow: the one place where its state changes.
 
     Checks the transition table, the user's right on the application, the reason when the
-    table requires one and the transition's guard, then writes the log row.
+    table requires one and the transition's guard, then writes the log row. With
+    ``notify=False`` no e-mail is sent (the demo records replay history silently);
+    ``mesh_gain`` goes to the submission's mesh figures (``application_mesh_compute``).
     """
     current = Application.objects.select_for_update().get(pk=application.pk)
     if current.state != application.state:
@@ -586,7 +604,9 @@ def application_transition(
     reason = reason.strip()
     if transition.reason_required and not reason:
         raise ValidationError(_("Please give a reason."), code="reason_required")
-    if transition.guard is not None:
+    if transition.guard == Guard.COMPLETE_AND_ELIGIBLE:
+        _guard_complete_and_eligible(application, transition, mesh_gain=mesh_gain)
+    elif transition.guard is not None:
         GUARDS[transition.guard](application, transition)
     application.state = transition.target
     application.full_clean()
@@ -598,15 +618,28 @@ def application_transition(
         by=by if getattr(by, "is_authenticated", False) else None,
         reason=reason,
     )
-    _notify_transition(application, transition, reason)
+    if notify:
+        _notify_transition(application, transition, reason)
     return application
 
 
-def application_submit(*, application: Application, by: Any, reason: str = "") -> Application:
+def application_submit(
+    *,
+    application: Application,
+    by: Any,
+    reason: str = "",
+    notify: bool = True,
+    mesh_gain: MeshGain | None = None,
+) -> Application:
     """Submit a draft, or resubmit after a request for changes (completeness and eligibility
     are checked; the mesh figures are stored for the instructors)."""
     return application_transition(
-        application=application, to=ApplicationState.SUBMITTED, by=by, reason=reason
+        application=application,
+        to=ApplicationState.SUBMITTED,
+        by=by,
+        reason=reason,
+        notify=notify,
+        mesh_gain=mesh_gain,
     )
 
 
@@ -853,11 +886,13 @@ def application_decide(
     granted_cents: int | None = None,
     reference: str = "",
     reason: str = "",
+    notify: bool = True,
 ) -> Decision:
     """Record the committee's decision and move the application to accepted or rejected.
 
     An acceptance grants ``granted_cents`` (the proposed amount by default) and is refused when
-    it would exceed the call's envelope or the département's ceiling.
+    it would exceed the call's envelope or the département's ceiling. With ``notify=False`` the
+    holder is not e-mailed.
     """
     require(by, "calls.application_decide", application)
     target = ApplicationState.ACCEPTED if accepted else ApplicationState.REJECTED
@@ -891,5 +926,5 @@ def application_decide(
         decision.payment_ends_on = rules.add_years(committee_on, 3)
     decision.full_clean()
     decision.save()
-    application_transition(application=application, to=target, by=by, reason=reason)
+    application_transition(application=application, to=target, by=by, reason=reason, notify=notify)
     return decision
