@@ -40,6 +40,14 @@ from tierslieux.territory.models import Commune
 
 
 class ApplicationSteps(GeneratorBase):
+    """One application, from its draft to the committee's decision."""
+
+    def _aid_rules(self, call: Call) -> dict:
+        """The call's aid rules, read once per call (they do not change while replaying)."""
+        if call.pk not in self.aid_rules:
+            self.aid_rules[call.pk] = calls.call_aid_rules(call)
+        return self.aid_rules[call.pk]
+
     def _plan(self, profile: str, call: Call) -> tuple[list, list, int]:
         rng = self.rng
         if call.kind == CallKind.LOCAL_NETWORK:
@@ -63,7 +71,7 @@ class ApplicationSteps(GeneratorBase):
             )
         total_cents = sum(e.amount_cents for e in expenses)
         eligible = sum(e.amount_cents for e in expenses if e.is_eligible)
-        region = call_rules.aid_suggestion(eligible, profile, calls.call_aid_rules(call))
+        region = call_rules.aid_suggestion(eligible, profile, self._aid_rules(call))
         if rng.random() < 0.2:  # some ask a little less than the maximum
             region = region * rng.randrange(80, 100) // 100 // 100 * 100
         resources = [calls.ResourceInput(CoFinancer.REGION, region, "AMI tiers-lieux", True)]

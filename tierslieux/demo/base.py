@@ -60,6 +60,7 @@ class GeneratorBase:
         self.creation_projects: list[Project] = []
         self.developed: set[int] = set()
         self.taken_names: set[str] = set()
+        self.aid_rules: dict[int, dict] = {}
 
     # --- actors ---
 

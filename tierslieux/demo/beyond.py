@@ -29,6 +29,8 @@ from tierslieux.demo.territory import CommuneInfo
 
 
 class BeyondCalls(GeneratorBase):
+    """Support to the regional network, premises lent by communes, the accompaniment journal."""
+
     def network_grants(self) -> None:
         """The yearly operating grant to the regional network (outside the calls)."""
         rng = self.rng

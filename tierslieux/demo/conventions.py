@@ -29,6 +29,8 @@ from tierslieux.demo.names import (
 
 
 class ConventionSteps(GeneratorBase):
+    """The convention of an accepted application, its meetings and its payments."""
+
     def _indicators(self) -> list[agreements.IndicatorInput]:
         rng = self.rng
         n = rng.randint(2, 4)

@@ -32,7 +32,7 @@ from tierslieux.demo.territory import CommuneInfo
 
 
 class CurrentYear(ApplicationSteps):
-    """The current-year step of the generator."""
+    """The current year's work in progress on the open demo call."""
 
     def current_call(self) -> Call:
         """The open demo creation call of the current year (``ensure_demo_call``'s, as

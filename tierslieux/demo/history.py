@@ -33,6 +33,8 @@ from tierslieux.demo.territory import CommuneInfo
 
 
 class YearsOfCalls(ApplicationSteps, ConventionSteps, PlaceOpenings):
+    """The calls of each year, with their applications and project reviews."""
+
     def creation_year(self, year: int, communes: list[CommuneInfo]) -> None:
         rng = self.rng
         call = self.call(CallKind.CREATION, year)

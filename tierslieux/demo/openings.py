@@ -29,6 +29,8 @@ from tierslieux.places.models import (
 
 
 class PlaceOpenings(GeneratorBase):
+    """The places the funded creation projects open."""
+
     def place(self, project: Project, committee_on: datetime.date) -> Place:
         rng = self.rng
         commune = project.commune

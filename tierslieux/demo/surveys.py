@@ -34,7 +34,7 @@ from tierslieux.surveys.models import (
 
 
 class SurveyYears(GeneratorBase):
-    """The surveys step of the generator."""
+    """The yearly panorama surveys, their invitations and answers."""
 
     def surveys(self) -> None:
         """The yearly panorama: invitations of the open places and the answers of most."""
