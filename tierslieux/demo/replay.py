@@ -58,11 +58,11 @@ class ReplayClock:
 @contextlib.contextmanager
 def replaying(replay_clock: ReplayClock) -> Iterator[ReplayClock]:
     """The replay: no audit log rows; on leaving, the clock is the real one again."""
-    try:
-        with disable_auditlog():
+    with disable_auditlog():
+        try:
             yield replay_clock
-    finally:
-        replay_clock.close()
+        finally:
+            replay_clock.close()
 
 
 class GainTable:
