@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tierslieux.agreements",
     "tierslieux.surveys",
     "tierslieux.dashboard",
+    "tierslieux.demo",
     "tierslieux.api",
     "tierslieux.workspace",
 ]

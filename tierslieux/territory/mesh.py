@@ -519,3 +519,16 @@ def site_marginal_gain(params: MeshParams, *, lon: float, lat: float) -> int:
         already_covered=existing.covered,
     )
     return round(marginal_gain(problem, 0))
+
+
+def candidates_marginal_gains(params: MeshParams) -> tuple[Sites, np.ndarray]:
+    """The candidate sites (the communes' town halls) and, for each, the inhabitants a new
+    place there would bring within the threshold: ``site_marginal_gain`` of every candidate,
+    in one pass over the grid."""
+    from tierslieux.territory.analytics.location import marginal_gain
+
+    problem, _demand, candidates, _n = _problem(params)
+    gains = np.array(
+        [round(marginal_gain(problem, j)) for j in range(len(candidates.ids))], dtype=np.int64
+    )
+    return candidates, gains

@@ -10,7 +10,7 @@ from tierslieux.accounts.models import User
 from tierslieux.calls.models import Opinion
 from tierslieux.core.permissions import user_roles
 from tierslieux.core.roles import ASSIGNABLE_ROLES, Role
-from tierslieux.dashboard import demo_users
+from tierslieux.demo import users as demo_users
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """``manage.py demo_records``: ten years of demo records so that the dashboard means something,
 and the current year's work in progress on the open demo call.
 
-See ``tierslieux/dashboard/demo.py`` and ``docs/demo-data.md``.
+See ``tierslieux/demo/`` and ``docs/demo-data.md``.
 """
 
 import time
@@ -9,7 +9,11 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from tierslieux.dashboard import demo, demo_users
+from tierslieux.demo import users as demo_users
+from tierslieux.demo.delete import demo_records_delete
+from tierslieux.demo.generator import demo_records_generate
+from tierslieux.demo.labels import DEMO_PLACE_SOURCE, demo_records_exist
+from tierslieux.demo.policy import DEFAULT_FROM_YEAR, DEFAULT_SEED, DEFAULT_TO_YEAR
 from tierslieux.places.models import Place
 
 
@@ -25,9 +29,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
-        parser.add_argument("--from-year", type=int, default=demo.DEFAULT_FROM_YEAR)
-        parser.add_argument("--to-year", type=int, default=demo.DEFAULT_TO_YEAR)
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+        parser.add_argument("--from-year", type=int, default=DEFAULT_FROM_YEAR)
+        parser.add_argument("--to-year", type=int, default=DEFAULT_TO_YEAR)
         action = parser.add_mutually_exclusive_group()
         action.add_argument(
             "--reset", action="store_true", help="Delete the demo records, then generate them."
@@ -42,27 +46,27 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             if options["delete"] or options["reset"]:
-                deleted = demo.demo_records_delete()
+                deleted = demo_records_delete()
                 total = sum(deleted.values())
                 self.stdout.write(f"Demo records deleted: {total} rows.")
                 for label, count in deleted.items():
                     self.stdout.write(f"  {label}: {count}")
                 if options["delete"]:
                     return
-            elif demo.demo_records_exist():
+            elif demo_records_exist():
                 self.stdout.write(
                     "Demo records exist already: nothing generated (use --reset to make them "
                     "again, --delete to remove them)."
                 )
                 return
-            if not Place.objects.exclude(source=demo.DEMO_PLACE_SOURCE).exists():
+            if not Place.objects.exclude(source=DEMO_PLACE_SOURCE).exists():
                 self.stdout.write(
                     self.style.WARNING(
                         "No real place in the directory: the demo is generated over an empty "
                         "network (run import_places first for realistic figures)."
                     )
                 )
-            summary = demo.demo_records_generate(
+            summary = demo_records_generate(
                 seed=options["seed"], from_year=options["from_year"], to_year=options["to_year"]
             )
             logins = demo_users.demo_users_ensure()

@@ -25,8 +25,8 @@ from tierslieux.agreements.models import (
 from tierslieux.calls import rules
 from tierslieux.calls.models import Application, Assessment, Call, CallKind, Decision, Opinion
 from tierslieux.calls.workflow import ApplicationState
-from tierslieux.dashboard import demo
 from tierslieux.dashboard.models import OtherGrant
+from tierslieux.demo import delete, generator, labels
 from tierslieux.places.models import Place, PlaceSource, PlaceState
 from tierslieux.surveys.models import Survey, SurveyInvitation, SurveyResponse
 
@@ -93,7 +93,7 @@ def test_generated_records_obey_the_rules_and_are_labelled(real_records):
     places, real_call = real_records
     before = {p.pk: p.updated_at for p in places}
 
-    summary = demo.demo_records_generate(seed=7, from_year=2019, to_year=2021, today=TODAY)
+    summary = generator.demo_records_generate(seed=7, from_year=2019, to_year=2021, today=TODAY)
 
     # Calls: every generated call is a demo, a creation call each year; the real call is kept.
     assert set(Call.objects.filter(is_demo=False)) == {real_call}
@@ -106,7 +106,7 @@ def test_generated_records_obey_the_rules_and_are_labelled(real_records):
         2021,
         TODAY.year,
     }
-    assert all(c.name.lower().endswith(demo.DEMO_SUFFIX) for c in demo_calls)
+    assert all(c.name.lower().endswith(labels.DEMO_SUFFIX) for c in demo_calls)
     # Applications went through the workflow: decided ones have their decision and logs.
     apps = Application.objects.filter(call__is_demo=True)
     assert apps.count() == summary.applications >= 15
@@ -145,31 +145,31 @@ def test_generated_records_obey_the_rules_and_are_labelled(real_records):
     assert held.exists()
     assert not held.filter(held_on__gt=TODAY).exists()
     # Places: the funded creation projects opened unpublished demo places in their commune.
-    demo_places = Place.objects.filter(source=demo.DEMO_PLACE_SOURCE)
+    demo_places = Place.objects.filter(source=labels.DEMO_PLACE_SOURCE)
     assert demo_places.count() == summary.places_created > 0
     assert not demo_places.filter(is_published=True).exists()
-    assert all(p.name.endswith(demo.DEMO_SUFFIX) for p in demo_places)
+    assert all(p.name.endswith(labels.DEMO_SUFFIX) for p in demo_places)
     for place in demo_places.exclude(state=PlaceState.PROJECT):
         application = place.applications.get(call__kind=CallKind.CREATION)
         assert place.commune_id == application.commune_id
         assert place.opened_on > application.decision.committee_on
     # Organisations, users, surveys, other grants, journal: labelled demo.
     assert all(
-        o.name.endswith(demo.DEMO_SUFFIX)
+        o.name.endswith(labels.DEMO_SUFFIX)
         for o in Organisation.objects.filter(applications__call__is_demo=True)
     )
     assert all(
         rules.siret_is_valid(s)
-        for s in Organisation.objects.filter(name__endswith=demo.DEMO_SUFFIX)
+        for s in Organisation.objects.filter(name__endswith=labels.DEMO_SUFFIX)
         .exclude(siret="")
         .values_list("siret", flat=True)
     )
-    demo_users = User.objects.filter(username__startswith=demo.DEMO_USER_PREFIX)
+    demo_users = User.objects.filter(username__startswith=labels.DEMO_USER_PREFIX)
     assert demo_users.count() == summary.users
     assert not any(u.has_usable_password() for u in demo_users)
     surveys = Survey.objects.filter(is_demo=True)
     assert sorted(surveys.values_list("year", flat=True)) == [2019, 2020, 2021]
-    assert all(s.title.endswith(demo.DEMO_SUFFIX) for s in surveys)
+    assert all(s.title.endswith(labels.DEMO_SUFFIX) for s in surveys)
     invitations = SurveyInvitation.objects.filter(survey__in=surveys)
     responses = SurveyResponse.objects.filter(survey__in=surveys)
     assert 0.5 <= responses.count() / invitations.count() <= 0.75
@@ -177,32 +177,32 @@ def test_generated_records_obey_the_rules_and_are_labelled(real_records):
     assert all(r.invitation.responded_at == r.submitted_at for r in responses)
     assert OtherGrant.objects.filter(is_demo=True).count() == 3
     assert not OtherGrant.objects.filter(is_demo=False).exists()
-    assert JournalEntry.objects.filter(project_label__endswith=demo.DEMO_SUFFIX).count() > 10
-    assert PremisesAgreement.objects.filter(place__source=demo.DEMO_PLACE_SOURCE).exists()
+    assert JournalEntry.objects.filter(project_label__endswith=labels.DEMO_SUFFIX).count() > 10
+    assert PremisesAgreement.objects.filter(place__source=labels.DEMO_PLACE_SOURCE).exists()
     # The real places were not touched.
     assert {p.pk: p.updated_at for p in Place.objects.filter(pk__in=before)} == before
 
 
 def test_same_seed_same_records_and_delete_keeps_real_records(real_records):
     places, real_call = real_records
-    demo.demo_records_generate(seed=3, from_year=2020, to_year=2020, today=TODAY)
+    generator.demo_records_generate(seed=3, from_year=2020, to_year=2020, today=TODAY)
     first = fingerprint()
     assert first["applications"]
 
-    deleted = demo.demo_records_delete()
+    deleted = delete.demo_records_delete()
 
     assert deleted
-    assert not demo.demo_records_exist()
+    assert not labels.demo_records_exist()
     assert not Call.objects.filter(is_demo=True).exists()
-    assert not Place.objects.filter(source=demo.DEMO_PLACE_SOURCE).exists()
-    assert not Organisation.objects.filter(name__endswith=demo.DEMO_SUFFIX).exists()
-    assert not User.objects.filter(username__startswith=demo.DEMO_USER_PREFIX).exists()
+    assert not Place.objects.filter(source=labels.DEMO_PLACE_SOURCE).exists()
+    assert not Organisation.objects.filter(name__endswith=labels.DEMO_SUFFIX).exists()
+    assert not User.objects.filter(username__startswith=labels.DEMO_USER_PREFIX).exists()
     assert not Survey.objects.exists()
     assert not OtherGrant.objects.exists()
     assert Call.objects.filter(pk=real_call.pk).exists()
     assert Place.objects.filter(pk__in=[p.pk for p in places]).count() == len(places)
 
-    demo.demo_records_generate(seed=3, from_year=2020, to_year=2020, today=TODAY)
+    generator.demo_records_generate(seed=3, from_year=2020, to_year=2020, today=TODAY)
     assert fingerprint() == first
 
 
@@ -210,11 +210,11 @@ def test_command_is_idempotent_and_deletes_on_request(real_records):
     """A lone demo call (``ensure_demo_call`` makes one to try the product) does not stop the
     generator; a second run does nothing; --delete removes every demo record, that call too."""
     CallFactory(name="AMI (DÉMO)", is_demo=True)
-    assert not demo.demo_records_exist()
+    assert not labels.demo_records_exist()
     out = io.StringIO()
     call_command("demo_records", "--from-year", "2021", "--to-year", "2021", stdout=out)
     assert "DEMO records generated" in out.getvalue()
-    assert demo.demo_records_exist()
+    assert labels.demo_records_exist()
     counts = fingerprint()
 
     out = io.StringIO()
@@ -224,7 +224,7 @@ def test_command_is_idempotent_and_deletes_on_request(real_records):
     assert fingerprint() == counts
 
     call_command("demo_records", "--delete", stdout=io.StringIO())
-    assert not demo.demo_records_exist()
+    assert not labels.demo_records_exist()
     assert not Call.objects.filter(is_demo=True).exists()
     assert list(Call.objects.values_list("name", flat=True)) == ["AMI réel"]
 
@@ -242,7 +242,7 @@ CURRENT_STATES = {
 def test_current_year_slice_is_work_in_progress_on_the_open_demo_call(real_records):
     """No open demo call: the generator makes one as ``ensure_demo_call`` would, and puts on
     it applications at every step of the workflow, dated between its opening and today."""
-    summary = demo.demo_records_generate(seed=5, from_year=2022, to_year=2022, today=TODAY)
+    summary = generator.demo_records_generate(seed=5, from_year=2022, to_year=2022, today=TODAY)
 
     call = Call.objects.get(is_demo=True, year=TODAY.year)
     assert call.name == f"AMI Création de tiers-lieux {TODAY.year} (DÉMO)"
@@ -259,9 +259,9 @@ def test_current_year_slice_is_work_in_progress_on_the_open_demo_call(real_recor
     assert dict(summary.current_states) == CURRENT_STATES
     assert "current year: " + call.name in "\n".join(summary.lines())
     for application in apps.select_related("organisation", "created_by"):
-        assert application.title.endswith(demo.DEMO_SUFFIX)
-        assert application.organisation.name.endswith(demo.DEMO_SUFFIX)
-        assert application.created_by.username.startswith(demo.DEMO_USER_PREFIX)
+        assert application.title.endswith(labels.DEMO_SUFFIX)
+        assert application.organisation.name.endswith(labels.DEMO_SUFFIX)
+        assert application.created_by.username.startswith(labels.DEMO_USER_PREFIX)
         assert call.opens_on <= application.created_at.date() <= TODAY
         if application.state != ApplicationState.DRAFT:
             assert call.opens_on <= application.submitted_at.date() <= TODAY

@@ -1,6 +1,6 @@
 """Sign-in accounts for the demo records: one active user of every role group.
 
-The demo generator (``demo.py``) makes its actors with unusable passwords. After it ran, this
+The demo generator (``generator.py``) makes its actors with unusable passwords. After it ran, this
 module makes sure that a person trying the product can sign in as each role and find work:
 
 - ``demo-porteur`` (holder): a member of the demo organisation that has an agreement and the
@@ -32,7 +32,7 @@ from tierslieux.calls.models import Application, Opinion, PartnerKind
 from tierslieux.calls.workflow import ApplicationState
 from tierslieux.core import clock
 from tierslieux.core.roles import Role
-from tierslieux.dashboard.demo import DEMO_SUFFIX, DEMO_USER_PREFIX
+from tierslieux.demo.labels import DEMO_SUFFIX, DEMO_USER_PREFIX
 
 DEMO_PASSWORD = "tiers-lieux-demo"
 """The password of every demo account, for development only (``settings.DEBUG``)."""

@@ -1,0 +1,63 @@
+"""Deleting the demo records (``demo_records --delete`` and ``--reset``)."""
+
+from collections import Counter
+from typing import Any
+
+from auditlog.context import disable_auditlog
+from django.db import transaction
+from django.db.models import Q
+
+from tierslieux.agreements.models import Agreement, JournalEntry, PremisesAgreement
+from tierslieux.calls.models import Application, Call, Decision, ProjectReview
+from tierslieux.dashboard.models import OtherGrant
+from tierslieux.demo.labels import DEMO_SUFFIX, demo_organisations, demo_places, demo_users
+from tierslieux.surveys.models import Survey, SurveyInvitation, SurveyResponse
+
+
+@transaction.atomic
+def demo_records_delete() -> dict[str, int]:
+    """Delete every demo record and what hangs on it; real records are left untouched.
+
+    Demo: calls with ``is_demo`` (their applications, decisions, agreements, meetings,
+    tranches, reviews...), places with source "demo", organisations named "... (démo)", users
+    named "demo-...", surveys and other grants with ``is_demo``, journal entries about a demo
+    project. Returns the number of rows deleted per model.
+    """
+
+    counts: Counter = Counter()
+
+    def delete(queryset: Any) -> None:
+        _total, per_model = queryset.delete()
+        counts.update({k: v for k, v in per_model.items() if v})
+
+    demo_calls = Call.objects.filter(is_demo=True)
+    demo_apps = Application.objects.filter(call__in=demo_calls)
+    places = demo_places()
+    organisations = demo_organisations()
+    with disable_auditlog():
+        delete(
+            JournalEntry.objects.filter(
+                Q(project_label__endswith=DEMO_SUFFIX)
+                | Q(application__in=demo_apps)
+                | Q(place__in=places)
+                | Q(organisation__in=organisations)
+            )
+        )
+        delete(
+            PremisesAgreement.objects.filter(
+                Q(place__in=places) | Q(authority__in=organisations) | Q(application__in=demo_apps)
+            )
+        )
+        delete(Survey.objects.filter(is_demo=True))
+        delete(SurveyResponse.objects.filter(place__in=places))
+        delete(SurveyInvitation.objects.filter(place__in=places))
+        delete(Agreement.objects.filter(application__in=demo_apps))
+        delete(Decision.objects.filter(application__in=demo_apps))
+        delete(ProjectReview.objects.filter(call__in=demo_calls))
+        delete(demo_apps)
+        delete(demo_calls)
+        delete(places)
+        delete(OtherGrant.objects.filter(is_demo=True))
+        delete(organisations)
+        delete(demo_users())
+    return dict(sorted(counts.items()))
