@@ -1,17 +1,16 @@
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError
 
 from tierslieux.accounts.models import User
+from tierslieux.calls.demo_call import (  # noqa: F401  (names the demo records still read here)
+    BUDGET_CENTS,
+    CLOSES_IN_DAYS,
+    DEMO_NAME,
+    DESCRIPTION,
+    OPENED_DAYS_AGO,
+    demo_call_create,
+)
 from tierslieux.calls.models import Call
-from tierslieux.calls.services import call_create
 from tierslieux.core import clock
-
-DEMO_NAME = "AMI Création de tiers-lieux {year} (DÉMO)"
-OPENED_DAYS_AGO = 7
-CLOSES_IN_DAYS = 90
-BUDGET_CENTS = 1_500_000_00
-DESCRIPTION = "Appel de démonstration, créé pour essayer le produit."
 
 
 class Command(BaseCommand):
@@ -28,16 +27,5 @@ class Command(BaseCommand):
         admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
         if admin is None:
             raise CommandError("No active superuser: run `manage.py ensure_demo_admin` first.")
-        today = clock.today()
-        call = call_create(
-            name=DEMO_NAME.format(year=today.year),
-            kind="creation",
-            year=today.year,
-            opens_on=today - datetime.timedelta(days=OPENED_DAYS_AGO),
-            closes_on=today + datetime.timedelta(days=CLOSES_IN_DAYS),
-            budget_cents=BUDGET_CENTS,
-            description=DESCRIPTION,
-            is_demo=True,
-            by=admin,
-        )
+        call = demo_call_create(today=clock.today(), by=admin)
         self.stdout.write(self.style.WARNING(f"Demo call created: {call.name}."))
