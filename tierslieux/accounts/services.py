@@ -4,6 +4,7 @@ E-mails leave after the commit (``emails.send_after_commit``), their links built
 ``settings.SITE_URL``.
 """
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,11 +35,14 @@ from tierslieux.accounts.tokens import (
     signup_confirmation_tokens,
 )
 from tierslieux.core import clock
+from tierslieux.core.logging import actor_id
 from tierslieux.core.permissions import require, user_can
 from tierslieux.core.roles import ASSIGNABLE_ROLES, Role
 
 # Printed in the README for development: never accepted when DEBUG is off (accounts.backends).
 DEMO_ADMIN_DEFAULT_PASSWORD = "tiers-lieux-demo"
+
+logger = logging.getLogger(__name__)
 
 
 class DemoAdminRefused(Exception):
@@ -56,6 +60,12 @@ def user_set_roles(*, user: User, roles: list[Role], by: Any = None) -> User:
     roles_ensure()
     user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
     user.__dict__.pop("_role_cache", None)
+    logger.info(
+        "roles of user %s set to %s by user %s",
+        user.pk,
+        ",".join(r.value for r in roles) or "-",
+        actor_id(by),
+    )
     return user
 
 
@@ -78,6 +88,7 @@ def demo_admin_ensure(*, username: str, password: str, email: str) -> tuple[User
     user.full_clean()
     user.save()
     user_set_roles(user=user, roles=[Role.INSTRUCTOR])
+    logger.info("demo administrator created: user %s", user.pk)
     return user, True
 
 
@@ -169,6 +180,7 @@ def user_register(*, email: str, first_name: str, last_name: str, password: str)
             existing = _account_with_email(email)
         else:
             _send_confirmation(user)
+            logger.info("account registered: user %s (awaits confirmation)", user.pk)
             return user
     if existing is None:
         return None
@@ -210,6 +222,7 @@ def user_confirm(*, uidb64: str, token: str, at: datetime | None = None) -> User
     user.save(update_fields=["is_active", "email_confirmed_at"])
     user.groups.add(Group.objects.get_or_create(name=HOLDER_SIGNUP_ROLE.value)[0])
     user.__dict__.pop("_role_cache", None)
+    logger.info("account confirmed: user %s", user.pk)
     return user
 
 
@@ -229,6 +242,8 @@ def user_purge_unconfirmed(*, at: datetime | None = None) -> int:
     for user in stale:
         user.delete()
         count += 1
+    if count:
+        logger.info("unconfirmed accounts purged: %s", count)
     return count
 
 
@@ -352,6 +367,13 @@ def user_invite(
     invitation.full_clean()
     invitation.save()
     _send_invitation(invitation)
+    logger.info(
+        "invitation %s sent (role %s, user %s) by user %s",
+        invitation.pk,
+        invitation.role,
+        user.pk,
+        actor_id(by),
+    )
     return invitation
 
 
@@ -377,6 +399,7 @@ def invitation_resend(*, invitation: Invitation, by: Any, at: datetime | None = 
     invitation.send_count += 1
     invitation.save(update_fields=["sent_at", "send_count", "updated_at"])
     _send_invitation(invitation)
+    logger.info("invitation %s sent again by user %s", invitation.pk, actor_id(by))
     return invitation
 
 
@@ -396,6 +419,7 @@ def invitation_cancel(*, invitation: Invitation, by: Any, at: datetime | None = 
     invitation.user = None
     invitation.save(update_fields=["state", "ended_at", "user", "updated_at"])
     user.delete()
+    logger.info("invitation %s cancelled by user %s", invitation.pk, actor_id(by))
     return invitation
 
 
@@ -432,6 +456,7 @@ def invitation_accept(*, user: User, token: str, password: str, at: datetime | N
     invitation.state = InvitationState.ACCEPTED
     invitation.ended_at = now
     invitation.save(update_fields=["state", "ended_at", "updated_at"])
+    logger.info("invitation %s accepted: user %s", invitation.pk, user.pk)
     return user
 
 
@@ -490,4 +515,5 @@ def email_change_confirm(*, token: str, at: datetime | None = None) -> User:
         emails.send_after_commit(
             "email_changed", to=old_email, context={"user": user, "new_email": new_email}
         )
+    logger.info("e-mail address changed: user %s", user.pk)
     return user

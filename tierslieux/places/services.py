@@ -1,5 +1,6 @@
 """Writes on the directory: imports, proposals and their review."""
 
+import logging
 import re
 import uuid
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tierslieux.core import clock
+from tierslieux.core.logging import actor_id
 from tierslieux.core.permissions import require
 from tierslieux.places.duplicates import DuplicatePair, NamedPoint, probable_duplicates
 from tierslieux.places.importers import PlaceRecord, RowError, read_file
@@ -27,6 +29,8 @@ from tierslieux.places.models import (
 )
 from tierslieux.territory.models import Commune
 from tierslieux.territory.selectors import commune_by_postcode_and_name, commune_locator
+
+logger = logging.getLogger(__name__)
 
 # Fields a record or a proposal may set on a place.
 RECORD_FIELDS = (
@@ -300,6 +304,13 @@ def places_import(
         # A database rule refused a row: find which, with the slow per-row checks.
         raise ImportRejected(_constraint_errors(pending)) from None
     progress(1.0, _("Imported"))
+    logger.info(
+        "places imported: %s created, %s updated, %s unchanged, by user %s",
+        report.created,
+        report.updated,
+        report.unchanged,
+        actor_id(by),
+    )
     return report
 
 
@@ -431,6 +442,12 @@ def proposal_create(
     )
     proposal.full_clean()
     proposal.save()
+    logger.info(
+        "place proposal %s created for place %s by user %s",
+        proposal.pk,
+        place and place.pk,
+        actor_id(by),
+    )
     return proposal
 
 
@@ -473,6 +490,9 @@ def proposal_accept(
     proposal.reviewed_at = clock.now()
     proposal.review_note = note
     proposal.save()
+    logger.info(
+        "place proposal %s accepted: place %s, by user %s", proposal.pk, place.pk, actor_id(by)
+    )
     return place
 
 
@@ -490,4 +510,5 @@ def proposal_reject(*, proposal: PlaceProposal, by: Any, note: str) -> PlaceProp
     proposal.reviewed_at = clock.now()
     proposal.review_note = note
     proposal.save()
+    logger.info("place proposal %s rejected by user %s", proposal.pk, actor_id(by))
     return proposal

@@ -4,6 +4,7 @@
 here. Every rule failing is reported at once as a ``ValidationError`` keyed by field.
 """
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from django.db.models import CharField, TextField
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext as _
 
+from tierslieux.core.logging import actor_id
 from tierslieux.core.permissions import require
 from tierslieux.places.models import (
     LocationPrecision,
@@ -26,6 +28,8 @@ from tierslieux.places.models import (
     PlaceState,
 )
 from tierslieux.territory.models import Commune
+
+logger = logging.getLogger(__name__)
 
 WRITABLE_FIELDS: frozenset[str] = frozenset(
     {
@@ -156,7 +160,9 @@ def place_create(*, data: dict[str, Any], by: Any) -> Place:
         place.location_precision = LocationPrecision.COMMUNE
     if place.commune_id and not place.city:
         place.city = place.commune.name
-    return _validate_and_save(place, errors, by=by)
+    place = _validate_and_save(place, errors, by=by)
+    logger.info("place %s created by user %s", place.pk, actor_id(by))
+    return place
 
 
 @transaction.atomic
@@ -178,4 +184,11 @@ def place_update(*, place: Place, data: dict[str, Any], by: Any) -> Place:
         and place.location_precision == LocationPrecision.COMMUNE
     ):
         place.lon, place.lat = place.commune.lon, place.commune.lat
-    return _validate_and_save(place, errors, by=by)
+    place = _validate_and_save(place, errors, by=by)
+    logger.info(
+        "place %s changed by user %s (%s)",
+        place.pk,
+        actor_id(by),
+        ", ".join(sorted(data)),
+    )
+    return place

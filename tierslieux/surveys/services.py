@@ -9,6 +9,7 @@ the commit (``transaction.on_commit``).
 """
 
 import datetime
+import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tierslieux.core import clock
+from tierslieux.core.logging import actor_id
 from tierslieux.core.permissions import require
 from tierslieux.core.tasks import send_email
 from tierslieux.places.models import Place, PlaceService, PlaceSource, PlaceState
@@ -33,6 +35,8 @@ from tierslieux.surveys.models import (
     token_hash,
 )
 from tierslieux.surveys.selectors import MANAGE_ACTION, invitation_get_by_token
+
+logger = logging.getLogger(__name__)
 
 RESPONSE_FIELDS = (
     "users_per_week",
@@ -111,6 +115,14 @@ def _log(survey: Survey, event: str, *, by: Any = None, place: Place | None = No
         event=event,
         by=by if by is not None and by.is_authenticated else None,
         note=str(note)[:300],
+    )
+    # Ids only: the note may hold an e-mail address or a respondent's name.
+    logger.info(
+        "survey %s: %s, place %s, by user %s",
+        survey.pk,
+        event,
+        place.pk if place is not None else None,
+        actor_id(by),
     )
 
 
