@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widgets' templates, for the project's form renderer
     "django_htmx",
     "ninja",
     "auditlog",
@@ -105,6 +106,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# One field template for every form (templates/core/field.html, docs/adr/0021).
+FORM_RENDERER = "tierslieux.core.forms.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

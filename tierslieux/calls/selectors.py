@@ -29,6 +29,7 @@ from tierslieux.calls.models import (
     ProjectReviewItem,
 )
 from tierslieux.calls.workflow import ApplicationState
+from tierslieux.core import money
 from tierslieux.core.permissions import has_role, user_can, user_roles
 from tierslieux.core.roles import Role
 from tierslieux.places.models import PlaceState
@@ -155,9 +156,9 @@ def application_missing(application: Application) -> list[str]:
                 "difference %(difference)s)"
             )
             % {
-                "expenses": rules.format_euros(plan.expenses_cents),
-                "resources": rules.format_euros(plan.resources_cents),
-                "difference": rules.format_euros(plan.difference_cents),
+                "expenses": money.format_euros(plan.expenses_cents),
+                "resources": money.format_euros(plan.resources_cents),
+                "difference": money.format_euros(plan.difference_cents),
             }
         )
     if not rules.siret_is_valid(a.organisation.siret):
