@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widgets' templates, for the project's form renderer
     "django_htmx",
     "ninja",
     "auditlog",
@@ -106,6 +107,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# One field template for every form (templates/core/field.html, docs/adr/0021).
+FORM_RENDERER = "tierslieux.core.forms.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -170,15 +174,11 @@ STORAGES = {
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": []}}
+# A report or an exact optimisation may take minutes: RQ's default job timeout is 180 s.
+TASKS_JOB_TIMEOUT_SECONDS = int(os.environ.get("TASKS_JOB_TIMEOUT_SECONDS", "3600"))
 if REDIS_URL:
     INSTALLED_APPS.append("django_rq")
-    # A report or an exact optimisation may take minutes: RQ's default job timeout is 180 s.
-    RQ_QUEUES = {
-        "default": {
-            "URL": REDIS_URL,
-            "DEFAULT_TIMEOUT": int(os.environ.get("TASKS_JOB_TIMEOUT_SECONDS", "3600")),
-        }
-    }
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": TASKS_JOB_TIMEOUT_SECONDS}}
 if TASKS_BACKEND == "django_tasks_rq.RQBackend":
     if not REDIS_URL:
         raise RuntimeError("TASKS_BACKEND=django_tasks_rq.RQBackend needs REDIS_URL")
@@ -232,6 +232,12 @@ ACCOUNT_RESETS_PER_HOUR = int(os.environ.get("ACCOUNT_RESETS_PER_HOUR", "10"))
 TERRITORY_DATA_DIR = Path(os.environ.get("TERRITORY_DATA_DIR", BASE_DIR / "data" / "territory"))
 TERRITORY_REGION_CODE = os.environ.get("TERRITORY_REGION_CODE", "75")
 TERRITORY_REGION_NAME = os.environ.get("TERRITORY_REGION_NAME", "Nouvelle-Aquitaine")
+
+# The demo administrator `manage.py ensure_demo_admin` makes (refused when DEBUG is off). The
+# default password is accounts.services.DEMO_ADMIN_DEFAULT_PASSWORD, refused at login in
+# production (accounts/backends.py).
+DEMO_ADMIN_USERNAME = os.environ.get("DEMO_ADMIN_USERNAME", "admin")
+DEMO_ADMIN_PASSWORD = os.environ.get("DEMO_ADMIN_PASSWORD", "tiers-lieux-demo")
 
 # HTTPS in production (ADR 0013). `manage.py check --deploy --fail-level WARNING` is clean with
 # the defaults below; the variables exist for a local check over plain HTTP and for a reverse

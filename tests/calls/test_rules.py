@@ -131,6 +131,3 @@ def test_budget_refusal_and_euros():
             envelope_cents=10_000_000, committed_cents=9_000_000, amount_cents=2_000_000
         )
         assert message and "10\u202f000,00" in message
-        assert rules.format_euros(6_000_000) == "60\u202f000,00\u00a0€"
-        assert rules.format_euros(-5) == "-0,05\u00a0€"
-    assert rules.euros_to_cents("60000.5") == 6_000_050

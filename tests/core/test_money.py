@@ -1,5 +1,7 @@
 """Money in the active language: one formatter for pages, e-mails and messages."""
 
+from decimal import Decimal
+
 from django.template import Context, Template
 from django.utils import translation
 
@@ -27,10 +29,12 @@ def test_a_language_can_be_forced_for_documents():
         assert format_euros(6_000_000, language="fr") == f"60{NNBSP}000,00{NBSP}€"
 
 
-def test_calls_rules_delegate_to_core():
-    with translation.override("en"):
-        assert rules.format_euros(6_000_000) == "€60,000.00"
-    assert rules.cents_to_euros is cents_to_euros and rules.euros_to_cents is euros_to_cents
+def test_money_helpers_live_in_core_only():
+    """One place for money (docs/adr/0021): no app keeps its own copy of the helpers."""
+    for name in ("format_euros", "cents_to_euros", "euros_to_cents"):
+        assert not hasattr(rules, name)
+    assert euros_to_cents("60000.5") == 6_000_050
+    assert cents_to_euros(6_000_050) == Decimal("60000.50")
 
 
 def test_the_euros_filter():

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        # Inside ready(): models (and modules importing them) load only once the registry is.
         from auditlog.registry import auditlog
 
         from tierslieux.accounts.models import Invitation, Organisation, User

@@ -35,6 +35,7 @@ from tierslieux.accounts.tokens import (
     signup_confirmation_tokens,
 )
 from tierslieux.core import clock
+from tierslieux.core.logging import actor_id
 from tierslieux.core.permissions import Actor, require, user_can
 from tierslieux.core.roles import ASSIGNABLE_ROLES, Role
 
@@ -59,7 +60,12 @@ def user_set_roles(*, user: User, roles: list[Role], by: Actor = None) -> User:
     roles_ensure()
     user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
     user.__dict__.pop("_role_cache", None)
-    logger.info("user %s: roles set to %s", user.pk, sorted(r.value for r in roles))
+    logger.info(
+        "roles of user %s set to %s by user %s",
+        user.pk,
+        ",".join(r.value for r in roles) or "-",
+        actor_id(by),
+    )
     return user
 
 
@@ -82,6 +88,7 @@ def demo_admin_ensure(*, username: str, password: str, email: str) -> tuple[User
     user.full_clean()
     user.save()
     user_set_roles(user=user, roles=[Role.INSTRUCTOR])
+    logger.info("demo administrator created: user %s", user.pk)
     return user, True
 
 
@@ -173,6 +180,7 @@ def user_register(*, email: str, first_name: str, last_name: str, password: str)
             existing = _account_with_email(email)
         else:
             _send_confirmation(user)
+            logger.info("account registered: user %s (awaits confirmation)", user.pk)
             return user
     if existing is None:
         return None
@@ -214,6 +222,7 @@ def user_confirm(*, uidb64: str, token: str, at: datetime | None = None) -> User
     user.save(update_fields=["is_active", "email_confirmed_at"])
     user.groups.add(Group.objects.get_or_create(name=HOLDER_SIGNUP_ROLE.value)[0])
     user.__dict__.pop("_role_cache", None)
+    logger.info("account confirmed: user %s", user.pk)
     return user
 
 
@@ -233,6 +242,8 @@ def user_purge_unconfirmed(*, at: datetime | None = None) -> int:
     for user in stale:
         user.delete()
         count += 1
+    if count:
+        logger.info("unconfirmed accounts purged: %s", count)
     return count
 
 
@@ -361,7 +372,13 @@ def user_invite(
     invitation.full_clean()
     invitation.save()
     _send_invitation(invitation)
-    logger.info("invitation %s sent (role %s)", invitation.pk, role)
+    logger.info(
+        "invitation %s sent (role %s, user %s) by user %s",
+        invitation.pk,
+        invitation.role,
+        user.pk,
+        actor_id(by),
+    )
     return invitation
 
 
@@ -389,6 +406,7 @@ def invitation_resend(
     invitation.send_count += 1
     invitation.save(update_fields=["sent_at", "send_count", "updated_at"])
     _send_invitation(invitation)
+    logger.info("invitation %s sent again by user %s", invitation.pk, actor_id(by))
     return invitation
 
 
@@ -410,7 +428,7 @@ def invitation_cancel(
     invitation.user = None
     invitation.save(update_fields=["state", "ended_at", "user", "updated_at"])
     user.delete()
-    logger.info("invitation %s cancelled", invitation.pk)
+    logger.info("invitation %s cancelled by user %s", invitation.pk, actor_id(by))
     return invitation
 
 
@@ -447,6 +465,7 @@ def invitation_accept(*, user: User, token: str, password: str, at: datetime | N
     invitation.state = InvitationState.ACCEPTED
     invitation.ended_at = now
     invitation.save(update_fields=["state", "ended_at", "updated_at"])
+    logger.info("invitation %s accepted: user %s", invitation.pk, user.pk)
     return user
 
 
@@ -505,4 +524,5 @@ def email_change_confirm(*, token: str, at: datetime | None = None) -> User:
         emails.send_after_commit(
             "email_changed", to=old_email, context={"user": user, "new_email": new_email}
         )
+    logger.info("e-mail address changed: user %s", user.pk)
     return user

@@ -8,6 +8,7 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements and follow-up")
 
     def ready(self) -> None:
+        # Inside ready(): models (and modules importing them) load only once the registry is.
         from auditlog.registry import auditlog
 
         from tierslieux.agreements import models

@@ -36,6 +36,7 @@ from tierslieux.agreements.models import (
     MilestoneDecision,
     PaymentTranche,
 )
+from tierslieux.agreements.services import tranche_condition
 from tierslieux.agreements.workflow import AgreementState
 from tierslieux.calls.scdl import grantor
 from tierslieux.core import clock, money
@@ -318,8 +319,6 @@ def _meeting(milestone: Milestone) -> dict[str, Any]:
 
 def _default_conditions(depends_on: str) -> set[str]:
     """The conditions the service writes by default, in every language of the site."""
-    from tierslieux.agreements.services import tranche_condition
-
     conditions = set()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):

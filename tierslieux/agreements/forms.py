@@ -28,6 +28,7 @@ from tierslieux.calls.models import Application, Call
 from tierslieux.calls.selectors import application_visible_qs
 from tierslieux.calls.workflow import ApplicationState
 from tierslieux.core import clock
+from tierslieux.core.forms import EurosField, LenientDecimalField, normalise_decimal_text
 from tierslieux.core.money import cents_to_euros, euros_to_cents
 from tierslieux.places.models import Place
 from tierslieux.territory.forms import CommuneField
@@ -51,37 +52,6 @@ def cents(value: Decimal | None) -> int:
 
 
 euros = cents_to_euros
-
-
-def _normalise_number(raw: str) -> str:
-    """ "9 000,50", "9,000.50", "9000.50" -> "9000.50" (French or English typing)."""
-    text = str(raw).strip()
-    for space in (" ", "\u00a0", "\u202f", "'"):
-        text = text.replace(space, "")
-    if "," in text and "." in text:
-        thousands = "," if text.index(",") < text.index(".") else "."
-        text = text.replace(thousands, "")
-    return text.replace(",", ".")
-
-
-class LenientDecimalField(forms.DecimalField):
-    """A decimal typed the French or the English way."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = _normalise_number(value)
-        return super().to_python(value)
-
-
-def euros_field(label, **kwargs) -> forms.DecimalField:
-    return LenientDecimalField(
-        label=label,
-        min_value=Decimal("0"),
-        max_digits=14,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        **kwargs,
-    )
 
 
 class DateInput(forms.DateInput):
@@ -176,7 +146,7 @@ class IndicatorForm(forms.Form):
 def parse_decimal(raw: str) -> Decimal | None:
     """A number typed in French or English ("1 234,5" or "1234.5"), else ``None``."""
     try:
-        number = Decimal(_normalise_number(raw))
+        number = Decimal(normalise_decimal_text(raw))
     except (InvalidOperation, ValueError):
         return None
     return number if number.is_finite() else None
@@ -200,7 +170,7 @@ IndicatorFormSet = forms.formset_factory(
 
 class TrancheForm(forms.Form):
     label = forms.CharField(label=_("Tranche"), max_length=200)
-    amount = euros_field(_("Amount (€)"))
+    amount = EurosField(label=_("Amount (€)"))
     condition = forms.CharField(
         label=_("Condition"),
         required=False,
@@ -256,7 +226,7 @@ class RescheduleForm(forms.Form):
 
 class PayForm(forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput)
-    amount = euros_field(_("Amount paid (€)"))
+    amount = EurosField(label=_("Amount paid (€)"))
 
 
 class MilestoneRecordForm(forms.Form):
@@ -326,9 +296,9 @@ class PremisesAgreementForm(forms.Form):
         decimal_places=1,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
-    yearly_rent = euros_field(_("Yearly rent (€)"))
-    reference_rent_per_m2 = euros_field(
-        _("Reference market rent (€ per m² and year)"),
+    yearly_rent = EurosField(label=_("Yearly rent (€)"))
+    reference_rent_per_m2 = EurosField(
+        label=_("Reference market rent (€ per m² and year)"),
         required=False,
         help_text=_("The local market rent, to judge whether the rent is moderate."),
     )
@@ -338,7 +308,7 @@ class PremisesAgreementForm(forms.Form):
     renewal_notice_days = forms.IntegerField(
         label=_("Renewal reminder (days before)"), min_value=0, max_value=3650, initial=90
     )
-    works_supported = euros_field(_("Works supported (€)"), required=False)
+    works_supported = EurosField(label=_("Works supported (€)"), required=False)
     works_description = forms.CharField(label=_("Works"), required=False, widget=_textarea(2))
     works_eligible = forms.BooleanField(
         label=_("The project is eligible to the call (AMI)"),

@@ -8,6 +8,7 @@ class CallsConfig(AppConfig):
     verbose_name = _("Calls for expressions of interest")
 
     def ready(self) -> None:
+        # Inside ready(): models (and modules importing them) load only once the registry is.
         from auditlog.registry import auditlog
 
         from tierslieux.calls import models

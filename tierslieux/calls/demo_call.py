@@ -5,10 +5,10 @@
 """
 
 import datetime
-from typing import Any
 
 from tierslieux.calls.models import Call
 from tierslieux.calls.services import call_create
+from tierslieux.core.permissions import Actor
 
 DEMO_NAME = "AMI Création de tiers-lieux {year} (DÉMO)"
 OPENED_DAYS_AGO = 7
@@ -17,7 +17,7 @@ BUDGET_CENTS = 1_500_000_00
 DESCRIPTION = "Appel de démonstration, créé pour essayer le produit."
 
 
-def demo_call_create(*, today: datetime.date, by: Any) -> Call:
+def demo_call_create(*, today: datetime.date, by: Actor) -> Call:
     """The open demo creation call of ``today``'s year (opened a week ago, open three months),
     with the policy's five criteria and aid rules."""
     return call_create(

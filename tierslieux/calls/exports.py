@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from tierslieux.calls import rules, selectors
 from tierslieux.calls.models import Application, CoFinancer
+from tierslieux.core import money
 from tierslieux.core.exports import spreadsheet_safe, workbook_text_only
 from tierslieux.core.permissions import user_can
 
@@ -54,11 +55,11 @@ class ApplicationRow:
 
     @property
     def proposed_display(self) -> str:
-        return rules.format_euros(self.proposed_cents) if self.proposed_cents is not None else ""
+        return money.format_euros(self.proposed_cents) if self.proposed_cents is not None else ""
 
     @property
     def granted_display(self) -> str:
-        return rules.format_euros(self.granted_cents) if self.granted_cents is not None else ""
+        return money.format_euros(self.granted_cents) if self.granted_cents is not None else ""
 
 
 def _name(user: Any) -> str:

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from tierslieux.accounts.models import OrganisationKind
@@ -19,6 +19,8 @@ from tierslieux.calls import rules
 from tierslieux.calls.models import CallCriterion, CallKind, CoFinancer
 from tierslieux.calls.services import ExpenseInput, ResourceInput
 from tierslieux.calls.storage import attachment_policy
+from tierslieux.core import money
+from tierslieux.core.forms import EurosField
 from tierslieux.core.uploads import CheckedUpload, check_upload
 from tierslieux.places.models import Place
 from tierslieux.places.selectors import place_open_published
@@ -32,8 +34,6 @@ HOLDER_ORGANISATION_KINDS: tuple[str, ...] = (
     OrganisationKind.EPCI,
     OrganisationKind.OTHER,
 )
-
-MAX_EUROS = Decimal("100000000")  # 100 million euros: a typing error beyond
 
 
 def _textarea(rows: int = 4) -> forms.Textarea:
@@ -77,25 +77,6 @@ class ApplicationCreateForm(forms.Form):
 
 
 # --- the project ---------------------------------------------------------------------------
-
-
-class EurosField(forms.DecimalField):
-    """An amount in euros: ``1 500,50``, ``1500,50`` or ``1500.50`` (two decimals at most)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_digits", 12)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("localize", True)
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-        )
-        super().__init__(**kwargs)
-        self.validators.append(MaxValueValidator(MAX_EUROS))
-
-    def to_python(self, value: Any) -> Decimal | None:
-        if isinstance(value, str):
-            value = re.sub(r"[\s\u00a0\u202f€]", "", value).replace(",", ".")
-        return super().to_python(value)
 
 
 class ApplicationProjectForm(forms.Form):
@@ -264,7 +245,7 @@ class ExpenseLineForm(PlanLineForm):
     def line(self) -> ExpenseInput:
         return ExpenseInput(
             label=self.cleaned_data["label"].strip(),
-            amount_cents=rules.euros_to_cents(self.cleaned_data["amount"]),
+            amount_cents=money.euros_to_cents(self.cleaned_data["amount"]),
             is_eligible=self.cleaned_data["is_eligible"],
         )
 
@@ -281,7 +262,7 @@ class ResourceLineForm(PlanLineForm):
         return ResourceInput(
             financer=self.cleaned_data["financer"],
             label=self.cleaned_data["label"].strip(),
-            amount_cents=rules.euros_to_cents(self.cleaned_data["amount"]),
+            amount_cents=money.euros_to_cents(self.cleaned_data["amount"]),
             is_secured=self.cleaned_data["is_secured"],
         )
 
@@ -313,7 +294,7 @@ class PlanFormSet(forms.BaseFormSet):
             except (forms.ValidationError, InvalidOperation):
                 value = None
             if value is not None and value > 0:
-                amounts.append(rules.euros_to_cents(value))
+                amounts.append(money.euros_to_cents(value))
         return amounts
 
 

@@ -15,7 +15,6 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tierslieux.accounts.models import Organisation, OrganisationKind, User
-from tierslieux.calls import rules
 from tierslieux.calls.models import (
     Application,
     Call,
@@ -24,7 +23,8 @@ from tierslieux.calls.models import (
     VulnerabilityProfile,
 )
 from tierslieux.calls.workflow import ApplicationState
-from tierslieux.core import clock
+from tierslieux.core import clock, money
+from tierslieux.core.forms import EurosField
 from tierslieux.core.roles import Role
 from tierslieux.territory.models import Departement
 
@@ -43,23 +43,11 @@ def _blank(choices) -> list[tuple[str, str]]:
     return [("", _("All")), *choices]
 
 
-def euros_field(label, **kwargs) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        min_value=Decimal("0"),
-        max_digits=12,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        **kwargs,
-    )
-
-
 def cents(euros: Decimal | None) -> int | None:
-    return None if euros is None else rules.euros_to_cents(euros)
+    return None if euros is None else money.euros_to_cents(euros)
 
 
-euros = rules.cents_to_euros
+euros = money.cents_to_euros
 
 
 class DateInput(forms.DateInput):
@@ -151,8 +139,8 @@ class AmountForm(forms.Form):
         label=_("Vulnerability profile of the territory"),
         choices=VulnerabilityProfile.choices,
     )
-    proposed = euros_field(
-        _("Amount proposed to the committee (€)"),
+    proposed = EurosField(
+        label=_("Amount proposed to the committee (€)"),
         required=False,
         help_text=_("Leave empty to propose the suggested amount."),
     )
@@ -217,8 +205,8 @@ class DecisionForm(forms.Form):
         choices=[("accepted", _("Accepted")), ("rejected", _("Rejected"))],
         widget=forms.RadioSelect,
     )
-    granted = euros_field(
-        _("Amount granted (€)"),
+    granted = EurosField(
+        label=_("Amount granted (€)"),
         required=False,
         help_text=_("The proposed amount when left empty."),
     )

@@ -56,14 +56,7 @@ def siret_is_valid(siret: str) -> bool:
     return siren_is_valid(siret[:9]) and luhn_is_valid(siret)
 
 
-# --- money ---------------------------------------------------------------------------------
-
-
-# One place formats money: core.money (per active language). These names stay here so that
-# every caller of calls.rules keeps working.
-format_euros = money.format_euros
-cents_to_euros = money.cents_to_euros
-euros_to_cents = money.euros_to_cents
+# --- financing plan (amounts in integer cents; core.money turns them into text) -------------
 
 
 @dataclass(frozen=True)
@@ -322,17 +315,17 @@ def budget_refusal(
             "%(remaining)s remaining out of %(envelope)s."
         ) % {
             "departement": departement,
-            "amount": format_euros(amount_cents),
-            "remaining": format_euros(remaining),
-            "envelope": format_euros(envelope_cents),
+            "amount": money.format_euros(amount_cents),
+            "remaining": money.format_euros(remaining),
+            "envelope": money.format_euros(envelope_cents),
         }
     if amount_cents > remaining:
         return _(
             "This decision would exceed the budget envelope: %(amount)s requested, "
             "%(remaining)s remaining out of %(envelope)s."
         ) % {
-            "amount": format_euros(amount_cents),
-            "remaining": format_euros(remaining),
-            "envelope": format_euros(envelope_cents),
+            "amount": money.format_euros(amount_cents),
+            "remaining": money.format_euros(remaining),
+            "envelope": money.format_euros(envelope_cents),
         }
     return None

@@ -29,8 +29,11 @@ from tierslieux.calls.models import (
     ProjectReviewItem,
 )
 from tierslieux.calls.workflow import ApplicationState
+from tierslieux.core import money
 from tierslieux.core.permissions import has_role, user_can, user_roles
 from tierslieux.core.roles import Role
+from tierslieux.places.models import PlaceState
+from tierslieux.territory.models import Departement
 
 
 def _is_instructor(user: Any) -> bool:
@@ -158,9 +161,9 @@ def application_missing(application: Application) -> list[str]:
                 "difference %(difference)s)"
             )
             % {
-                "expenses": rules.format_euros(plan.expenses_cents),
-                "resources": rules.format_euros(plan.resources_cents),
-                "difference": rules.format_euros(plan.difference_cents),
+                "expenses": money.format_euros(plan.expenses_cents),
+                "resources": money.format_euros(plan.resources_cents),
+                "difference": money.format_euros(plan.difference_cents),
             }
         )
     if not rules.siret_is_valid(a.organisation.siret):
@@ -189,8 +192,6 @@ def application_eligibility(
         place = application.place
         if place is None:
             return rules.Eligibility((_("The tiers-lieu to develop is missing."),))
-        from tierslieux.places.models import PlaceState
-
         staff = application.staff_fte if application.staff_fte is not None else place.staff_fte
         return rules.development_eligibility(
             is_open=place.state == PlaceState.OPEN,
@@ -322,8 +323,6 @@ def budget_summary(call: Call) -> BudgetSummary:
     )
     ceilings = {c.departement_id: c for c in call.ceilings.select_related("departement")}
     codes = sorted(set(ceilings) | {c for c in by_dep if c})
-    from tierslieux.territory.models import Departement
-
     names = dict(Departement.objects.filter(code__in=codes).values_list("code", "name"))
     proposed = (
         Application.objects.filter(call=call, state=ApplicationState.PROPOSED).aggregate(

@@ -40,7 +40,7 @@ from tierslieux.calls.workflow import (
     transitions_from,
 )
 from tierslieux.calls.workflow import Actor as Side
-from tierslieux.core import clock
+from tierslieux.core import clock, money
 from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import Actor, permission_required, user_can
 
@@ -86,7 +86,7 @@ def _holder_application(request: HttpRequest, pk: int) -> Application:
 
 
 def _euros(cents: int | None) -> str:
-    return "" if cents is None else rules.format_euros(cents)
+    return "" if cents is None else money.format_euros(cents)
 
 
 def _plan_context(balance: rules.PlanBalance) -> dict[str, Any]:

@@ -12,6 +12,7 @@ refuses to overwrite a database that has tables (or a non-empty ``MEDIA_ROOT``) 
 import datetime
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -25,6 +26,7 @@ from typing import Any
 import django
 from django.conf import settings
 from django.db import connections
+from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
 from tierslieux.core import clock
@@ -34,6 +36,8 @@ MANIFEST = "manifest.json"
 DB_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 MEDIA = "media"
 CHUNK = 1024 * 1024
+
+logger = logging.getLogger(__name__)
 
 
 class BackupError(Exception):
@@ -154,6 +158,7 @@ def backup_create(
             for name in files:
                 tar.add(staging / name, arcname=name)
         partial.replace(archive)
+    logger.info("backup written: %s (%s files)", archive.name, len(files))
     return archive
 
 
@@ -269,11 +274,12 @@ def backup_restore(
             restored_media.rename(media_root)
         else:
             media_root.mkdir()
-    from django.db.migrations.loader import MigrationLoader
-
     loader = MigrationLoader(connections[alias], ignore_no_migrations=True)
     known = {f"{app}.{name}" for app, name in loader.disk_migrations}
     in_archive = set(manifest["migrations"])
+    logger.info(
+        "backup restored: %s (%s files, %s database)", archive.name, len(manifest["files"]), engine
+    )
     return RestoreReport(
         archive=archive,
         engine=engine,

@@ -34,3 +34,10 @@ class RedactSecretsFilter(logging.Filter):
                 if isinstance(value, str):
                     record.args[key] = redact(value)
         return True
+
+
+def actor_id(user: object) -> int | None:
+    """The id of who acts, for a log line (never a name or an e-mail); None: anonymous, system."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return getattr(user, "pk", None)

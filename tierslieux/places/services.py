@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tierslieux.core import clock
+from tierslieux.core.logging import actor_id
 from tierslieux.core.permissions import Actor, require
 from tierslieux.places.duplicates import DuplicatePair, NamedPoint, probable_duplicates
 from tierslieux.places.importers import PlaceRecord, RowError, read_file
@@ -303,7 +304,13 @@ def places_import(
         # A database rule refused a row: find which, with the slow per-row checks.
         raise ImportRejected(_constraint_errors(pending)) from None
     progress(1.0, _("Imported"))
-    logger.info("places import: %s created, %s updated", len(created), len(updated))
+    logger.info(
+        "places imported: %s created, %s updated, %s unchanged, by user %s",
+        report.created,
+        report.updated,
+        report.unchanged,
+        actor_id(by),
+    )
     return report
 
 
@@ -435,6 +442,12 @@ def proposal_create(
     )
     proposal.full_clean()
     proposal.save()
+    logger.info(
+        "place proposal %s created for place %s by user %s",
+        proposal.pk,
+        place and place.pk,
+        actor_id(by),
+    )
     return proposal
 
 
@@ -477,7 +490,9 @@ def proposal_accept(
     proposal.reviewed_at = clock.now()
     proposal.review_note = note
     proposal.save()
-    logger.info("place proposal %s accepted: place %s", proposal.pk, place.pk)
+    logger.info(
+        "place proposal %s accepted: place %s, by user %s", proposal.pk, place.pk, actor_id(by)
+    )
     return place
 
 
@@ -495,5 +510,5 @@ def proposal_reject(*, proposal: PlaceProposal, by: Actor, note: str) -> PlacePr
     proposal.reviewed_at = clock.now()
     proposal.review_note = note
     proposal.save()
-    logger.info("place proposal %s rejected", proposal.pk)
+    logger.info("place proposal %s rejected by user %s", proposal.pk, actor_id(by))
     return proposal

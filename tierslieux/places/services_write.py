@@ -17,6 +17,7 @@ from django.db.models import CharField, TextField
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext as _
 
+from tierslieux.core.logging import actor_id
 from tierslieux.core.permissions import Actor, require
 from tierslieux.places.models import (
     LocationPrecision,
@@ -160,7 +161,9 @@ def place_create(*, data: dict[str, Any], by: Actor) -> Place:
         place.location_precision = LocationPrecision.COMMUNE
     if place.commune_id and not place.city:
         place.city = place.commune.name
-    return _validate_and_save(place, errors, by=by)
+    place = _validate_and_save(place, errors, by=by)
+    logger.info("place %s created by user %s", place.pk, actor_id(by))
+    return place
 
 
 @transaction.atomic
@@ -182,4 +185,11 @@ def place_update(*, place: Place, data: dict[str, Any], by: Actor) -> Place:
         and place.location_precision == LocationPrecision.COMMUNE
     ):
         place.lon, place.lat = place.commune.lon, place.commune.lat
-    return _validate_and_save(place, errors, by=by)
+    place = _validate_and_save(place, errors, by=by)
+    logger.info(
+        "place %s changed by user %s (%s)",
+        place.pk,
+        actor_id(by),
+        ", ".join(sorted(data)),
+    )
+    return place

@@ -8,6 +8,7 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Yearly survey of places (panorama)")
 
     def ready(self) -> None:
+        # Inside ready(): models (and modules importing them) load only once the registry is.
         from auditlog.registry import auditlog
 
         from tierslieux.surveys import models

@@ -10,6 +10,7 @@ import datetime
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tierslieux.core import clock
 from tierslieux.core.models import ActorLog, BaseModel
-from tierslieux.places.models import Place
+from tierslieux.places.models import Place, PlaceService
 
 
 def token_hash(raw_token: str) -> str:
@@ -237,10 +238,6 @@ class SurveyResponse(BaseModel):
         return f"{self.survey} — {self.place}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from tierslieux.places.models import PlaceService
-
         if not isinstance(self.services, list) or any(
             s not in PlaceService.values for s in self.services
         ):
@@ -253,8 +250,6 @@ class SurveyResponse(BaseModel):
         return self.business_model_confidence in UNSURE_CONFIDENCES
 
     def get_services_display(self) -> list[str]:
-        from tierslieux.places.models import PlaceService
-
         return [str(PlaceService(s).label) for s in self.services if s in PlaceService.values]
 
 

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tierslieux.core import clock
+from tierslieux.core.logging import actor_id
 from tierslieux.core.permissions import Actor, require
 from tierslieux.core.tasks import send_email
 from tierslieux.places.models import Place, PlaceService, PlaceSource, PlaceState
@@ -114,6 +115,14 @@ def _log(survey: Survey, event: str, *, by: Actor = None, place: Place | None = 
         event=event,
         by=by if by is not None and by.is_authenticated else None,
         note=str(note)[:300],
+    )
+    # Ids only: the note may hold an e-mail address or a respondent's name.
+    logger.info(
+        "survey %s: %s, place %s, by user %s",
+        survey.pk,
+        event,
+        place.pk if place is not None else None,
+        actor_id(by),
     )
 
 

@@ -20,6 +20,7 @@ from django.conf import settings
 from tierslieux.core import clock
 from tierslieux.core.exports import spreadsheet_safe
 from tierslieux.territory.mesh import MeshParams, MeshReport
+from tierslieux.territory.mesh_cache import mesh_report_cached
 from tierslieux.territory.models import Commune
 from tierslieux.territory.selectors import DepartementRow, departement_table, outlines_geojson
 
@@ -340,8 +341,6 @@ def mesh_file(
     ``sites`` needs a finished scenario's result; other kinds use the (cached) report of
     ``params``.
     """
-    from tierslieux.territory.mesh_cache import mesh_report_cached
-
     if kind not in KINDS or fmt not in FORMATS:
         raise ValueError(f"unknown download {kind}.{fmt}")
     places: int | None = None

@@ -3,10 +3,15 @@
 Reads the demand (the 1 km grid or commune points), the places (open and published, by
 default), builds the travel-time model, calls ``analytics.coverage`` and
 ``analytics.location``, and returns frozen dataclasses ready for pages, commands and files.
+
+The territory is a lower layer than the directory (docs/adr/0021): it never imports
+``places``. The directory hands its places down instead, by registering a ``PlacesSource``
+when its app is ready (``tierslieux/places/mesh.py``).
 """
 
 import datetime
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -16,8 +21,13 @@ import numpy as np
 from django.conf import settings
 
 from tierslieux.territory.analytics import coverage as cov
+from tierslieux.territory.analytics import location
+from tierslieux.territory.analytics.location import CoverageProblem, marginal_gain
+from tierslieux.territory.analytics.reach import straight_line_reach
+from tierslieux.territory.analytics.road import RoadGraph, RoadNetworkModel
 from tierslieux.territory.analytics.travel import StraightLineModel, TravelTimeModel
 from tierslieux.territory.models import Commune, Departement, Epci, PopulationCell
+from tierslieux.territory.osm import road_network_cached
 
 DemandKind = Literal["grid", "communes"]
 ModelKind = Literal["straight", "road"]
@@ -116,11 +126,42 @@ def demand_read(kind: DemandKind) -> Demand:
     )
 
 
+@dataclass(frozen=True)
+class PlacesSource:
+    """What the mesh needs from the directory, handed down by it (the territory is below it).
+
+    ``rows(on)``: (id, lon, lat, name) of the open, published places on ``on`` (None: today),
+    by id; ``counts_by_departement(on)``: how many of them each département holds;
+    ``fingerprint()``: a short text that changes whenever a place is added or changed.
+    """
+
+    rows: Callable[[datetime.date | None], list[tuple[int, float, float, str]]]
+    counts_by_departement: Callable[[datetime.date | None], dict[str, int]]
+    fingerprint: Callable[[], str]
+
+
+_places_source: PlacesSource | None = None
+
+
+def places_source_register(source: PlacesSource) -> None:
+    """Called once by the directory app when it is ready."""
+    global _places_source
+    _places_source = source
+
+
+def places_source() -> PlacesSource:
+    """The registered source of places (the directory app registers it in ``ready()``)."""
+    if _places_source is None:
+        raise RuntimeError(
+            "No places source: the directory app (tierslieux.places) registers it when ready; "
+            "is it in INSTALLED_APPS?"
+        )
+    return _places_source
+
+
 def places_read(*, on: datetime.date | None = None) -> Sites:
     """The open, published places on ``on`` (today by default)."""
-    from tierslieux.places.selectors import place_open_published
-
-    rows = list(place_open_published(on=on).order_by("pk").values_list("pk", "lon", "lat", "name"))
+    rows = places_source().rows(on)
     return Sites(
         ids=np.array([r[0] for r in rows], dtype=np.int64),
         lon=np.array([r[1] for r in rows], dtype=np.float64),
@@ -142,9 +183,6 @@ def candidates_read() -> Sites:
 
 @lru_cache(maxsize=2)
 def _road_model(osm_path: str, cache_dir: str) -> TravelTimeModel:
-    from tierslieux.territory.analytics.road import RoadGraph, RoadNetworkModel
-    from tierslieux.territory.osm import road_network_cached
-
     network = road_network_cached(Path(osm_path), Path(cache_dir))
     graph = RoadGraph.from_arrays(
         network.node_lon, network.node_lat, network.edge_from, network.edge_to, network.edge_minutes
@@ -271,7 +309,7 @@ def mesh_report(
     )
     communes = _commune_table()
     commune_names = {code: row[6] for code, row in communes.items()}
-    place_deps = _place_counts_by_departement(params.on)
+    place_deps = places_source().counts_by_departement(params.on)
     by_dep = _group_rows(
         cov.coverage_by_group(result, demand.departement),
         dict(Departement.objects.values_list("code", "name")),
@@ -337,19 +375,6 @@ def mesh_report(
     )
 
 
-def _place_counts_by_departement(on: datetime.date | None) -> dict[str, int]:
-    from django.db.models import Count
-
-    from tierslieux.places.selectors import place_open_published
-
-    return dict(
-        place_open_published(on=on)
-        .values_list("commune__departement_id")
-        .annotate(n=Count("pk"))
-        .values_list("commune__departement_id", "n")
-    )
-
-
 # --- where to open next -------------------------------------------------------------------
 
 
@@ -403,8 +428,6 @@ def _reach(
         return travel_model(params).reach_matrix(
             demand.lon, demand.lat, sites_lon, sites_lat, minutes=params.minutes
         )
-    from tierslieux.territory.analytics.reach import straight_line_reach
-
     return straight_line_reach(
         demand.lon,
         demand.lat,
@@ -417,8 +440,6 @@ def _reach(
 
 
 def _problem(params: MeshParams) -> tuple[Any, Demand, Sites, int]:
-    from tierslieux.territory.analytics.location import CoverageProblem
-
     demand = demand_read(params.demand)
     places = places_read(on=params.on)
     candidates = candidates_read()
@@ -453,8 +474,6 @@ def mesh_recommend(
     Candidates are the communes' town halls; the open places are kept. ``report(fraction,
     message)`` is called as the work goes (for background tasks).
     """
-    from tierslieux.territory.analytics import location
-
     params = params or MeshParams.from_settings()
     params.validate()
     say = report or (lambda fraction, message="": None)
@@ -500,8 +519,6 @@ def mesh_recommend(
 
 def site_marginal_gain(params: MeshParams, *, lon: float, lat: float) -> int:
     """Inhabitants a new place at (lon, lat) would bring within the threshold."""
-    from tierslieux.territory.analytics.location import CoverageProblem, marginal_gain
-
     demand = demand_read(params.demand)
     places = places_read(on=params.on)
     existing = cov.coverage(

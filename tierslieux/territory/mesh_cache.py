@@ -11,11 +11,9 @@ import json
 from dataclasses import asdict
 
 from django.core.cache import cache
-from django.db.models import Count, Max
 
-from tierslieux.core import clock
 from tierslieux.territory import selectors
-from tierslieux.territory.mesh import MeshParams, MeshReport, mesh_report
+from tierslieux.territory.mesh import MeshParams, MeshReport, mesh_report, places_source
 from tierslieux.territory.models import Commune, PopulationCell
 
 CACHE_SECONDS = 24 * 3600
@@ -31,13 +29,9 @@ def params_key(params: MeshParams) -> str:
 
 
 def inputs_fingerprint() -> str:
-    """What a report depends on besides its parameters: places, communes, today's date."""
-    from tierslieux.places.models import Place
-
-    places = Place.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
-    latest = places["latest"].isoformat() if places["latest"] else "-"
-    communes = Commune.objects.count()
-    return f"{places['n']}:{latest}:{communes}:{clock.today().isoformat()}"
+    """What a report depends on besides its parameters: places (with today's date, handed
+    down by the directory: ``places/mesh.py``) and communes."""
+    return f"{places_source().fingerprint()}:{Commune.objects.count()}"
 
 
 def report_cache_key(params: MeshParams) -> str:

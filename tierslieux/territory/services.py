@@ -1,5 +1,6 @@
 """Writes on the territory: loading the committed reference data."""
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from django.db import transaction
 from tierslieux.core.sync import SyncCounts, table_sync
 from tierslieux.territory import loaders
 from tierslieux.territory.models import Commune, Departement, Epci, PopulationCell
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -81,4 +84,13 @@ def territory_load(*, data_dir: Path | None = None) -> TerritoryLoadReport:
         },
         delete_missing=True,
     )
-    return TerritoryLoadReport(dep_counts, epci_counts, commune_counts, cell_counts)
+    report = TerritoryLoadReport(dep_counts, epci_counts, commune_counts, cell_counts)
+    logger.info(
+        "territory loaded: %s changes (départements %s, EPCI %s, communes %s, cells %s)",
+        report.changed,
+        dep_counts.changed,
+        epci_counts.changed,
+        commune_counts.changed,
+        cell_counts.changed,
+    )
+    return report

@@ -26,6 +26,7 @@ from tierslieux.places.importers.base import (
     parse_date,
     parse_float,
 )
+from tierslieux.places.models import PlaceKind, PlaceService, PlaceState
 
 Reader = Callable[..., ParsedFile]
 _REGION_CODE = re.compile(r"^\d{2}$")
@@ -347,8 +348,6 @@ def _geojson_record(number: int, feature: dict) -> PlaceRecord:
         if isinstance(value, list):
             return [str(v) for v in value]
         return [v for v in str(value or "").split("|") if v]
-
-    from tierslieux.places.models import PlaceKind, PlaceService, PlaceState
 
     kinds, services = split(props.get("types")), split(props.get("services"))
     for code in kinds:

@@ -1,13 +1,7 @@
-import os
-
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tierslieux.accounts.services import (
-    DEMO_ADMIN_DEFAULT_PASSWORD,
-    DemoAdminRefused,
-    demo_admin_ensure,
-    roles_ensure,
-)
+from tierslieux.accounts.services import DemoAdminRefused, demo_admin_ensure, roles_ensure
 
 
 class Command(BaseCommand):
@@ -15,8 +9,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         roles_ensure()
-        username = os.environ.get("DEMO_ADMIN_USERNAME", "admin")
-        password = os.environ.get("DEMO_ADMIN_PASSWORD", DEMO_ADMIN_DEFAULT_PASSWORD)
+        username = settings.DEMO_ADMIN_USERNAME
+        password = settings.DEMO_ADMIN_PASSWORD
         try:
             user, created = demo_admin_ensure(
                 username=username, password=password, email=f"{username}@example.org"
