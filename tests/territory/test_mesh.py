@@ -91,6 +91,17 @@ def test_coverage_command_text_and_json(places):
     assert len(data["departements"]) == 12
 
 
+def test_coverage_without_place_does_not_blame_the_road_network():
+    """Straight-line model, no open place: nobody is covered, and the command says so instead of
+    warning that "the road network does not cover the territory" (issue 17)."""
+    out = StringIO()
+    call_command("coverage", "--demand", "communes", stdout=out)
+    text = out.getvalue()
+    assert "road network" not in text
+    assert "No open place" in text
+    assert "Open places: 0" in text
+
+
 def test_recommend_command(places):
     out = StringIO()
     call_command("recommend", "--new", "2", "--demand", "communes", "--json", stdout=out)

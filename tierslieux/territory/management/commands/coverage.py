@@ -36,7 +36,9 @@ class Command(BaseCommand):
         )
         w = self.stdout.write
         w(f"Model: {model}; threshold {p.minutes:g} min; demand: {p.demand}")
-        if report.population_unreached > report.population / 2:
+        if report.places == 0:
+            w(self.style.WARNING("No open place: nobody is within the threshold."))
+        elif p.model == "road" and report.population_unreached > report.population / 2:
             w(
                 self.style.WARNING(
                     f"Warning: {report.population_unreached:,} inhabitants reach no place at all: "
