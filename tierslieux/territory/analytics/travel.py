@@ -174,6 +174,7 @@ def nearest_minutes(
     detour_factor: float = DEFAULT_DETOUR_FACTOR,
     speed_kmh: float = DEFAULT_SPEED_KMH,
     workers: int = 1,
+    limit_minutes: float | None = None,
 ) -> NearestResult:
     """Minutes from each origin to the nearest destination, without building the full matrix.
 
@@ -194,6 +195,10 @@ def nearest_minutes(
         Average speed, kilometres per hour (> 0). Default 60.
     workers : int
         Threads for the tree query (-1: all processors).
+    limit_minutes : float, optional
+        Bounded query: destinations farther than this (minutes, >= 0) are not looked for
+        (``cKDTree.query(..., distance_upper_bound=...)``, which prunes the search), and an
+        origin with none within it gets ``inf`` and -1. Faster when many origins are far.
 
     Returns
     -------
@@ -211,9 +216,23 @@ def nearest_minutes(
     if len(olon) == 0:
         return NearestResult(minutes=np.empty(0), index=np.empty(0, dtype=np.intp))
     tree = cKDTree(unit_vectors(dlon, dlat))
-    chord, index = tree.query(unit_vectors(olon, olat), k=1, workers=workers)
+    bound = np.inf
+    if limit_minutes is not None:
+        if np.isnan(limit_minutes) or limit_minutes < 0.0:
+            raise ValueError(f"limit_minutes must be >= 0, got {limit_minutes!r}")
+        half_angle = limit_minutes / 60.0 * speed_kmh / detour_factor / (2.0 * EARTH_RADIUS_KM)
+        # Widened by a relative 1e-9: rounding never drops a destination at the limit.
+        bound = 2.0 * np.sin(min(half_angle, np.pi / 2.0)) * (1.0 + 1e-9) + 1e-12
+    chord, index = tree.query(
+        unit_vectors(olon, olat), k=1, workers=workers, distance_upper_bound=bound
+    )
+    index = np.asarray(index, dtype=np.intp)
     minutes = km_to_minutes(chord_to_km(chord), detour_factor=detour_factor, speed_kmh=speed_kmh)
-    return NearestResult(minutes=minutes, index=np.asarray(index, dtype=np.intp))
+    if limit_minutes is not None:
+        beyond = (index >= len(dlon)) | ~(minutes <= limit_minutes)
+        minutes[beyond] = np.inf
+        index[beyond] = -1
+    return NearestResult(minutes=minutes, index=index)
 
 
 class TravelTimeModel(Protocol):
