@@ -71,6 +71,9 @@ faster per byte)."""
 _COORDINATE_SCALE = 1e-7  # osmium fixed-point coordinates -> degrees
 _WKB_HEADER_HEX = 18  # byte order (1), geometry type (4), point count (4), as hex digits
 _PROGRESS_EVERY_S = 1.0
+_BLOCK = 1 << 20  # elements per block of the blockwise array steps (bounded temporaries)
+_X_SHIFT = 1_800_000_000  # fixed-point longitude + this >= 0, < 2**32
+_Y_SHIFT = 900_000_000  # fixed-point latitude + this >= 0, < 2**31
 
 
 class OsmReadError(ValueError):
@@ -281,7 +284,12 @@ def _read_ways(
     processor = (
         osmium.FileProcessor(str(source), osmium.osm.NODE | osmium.osm.WAY)
         .with_locations(storage)
-        .with_filter(osmium.filter.KeyFilter("highway"))
+        # In C++: only the drivable classes and the traffic signals reach Python.
+        .with_filter(
+            osmium.filter.TagFilter(
+                ("highway", "traffic_signals"), *(("highway", c) for c in sorted(speeds_kmh))
+            )
+        )
     )
     read_at_start = _read_bytes()
     next_report = time.monotonic() + _PROGRESS_EVERY_S
@@ -328,50 +336,65 @@ def _read_ways(
     return ways
 
 
+def _segment_km(
+    lon: npt.NDArray[np.float64],
+    lat: npt.NDArray[np.float64],
+    a: npt.NDArray[np.integer],
+    b: npt.NDArray[np.integer],
+) -> npt.NDArray[np.float64]:
+    """Great-circle length of the segments a[k] -> b[k], in blocks (bounded temporaries)."""
+    out = np.empty(len(a))
+    for start in range(0, len(a), _BLOCK):
+        sa, sb = a[start : start + _BLOCK], b[start : start + _BLOCK]
+        out[start : start + _BLOCK] = haversine_km(lon[sa], lat[sa], lon[sb], lat[sb])
+    return out
+
+
+def _position_keys(coordinates: bytearray) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """One int64 per way position: OSM's fixed-point x and y packed; and which are valid."""
+    lonlat = np.frombuffer(coordinates, dtype="<f8").reshape(-1, 2)
+    valid = np.isfinite(lonlat[:, 0])
+    key = np.zeros(len(lonlat), dtype=np.int64)
+    for start in range(0, len(lonlat), _BLOCK):
+        block = lonlat[start : start + _BLOCK]
+        # Back to OSM's fixed point: exact, the doubles are 32-bit integers * 1e-7.
+        fixed = np.rint(np.nan_to_num(block) * 1e7).astype(np.int64)
+        key[start : start + _BLOCK] = ((fixed[:, 0] + _X_SHIFT) << 31) | (fixed[:, 1] + _Y_SHIFT)
+    return key, valid
+
+
 def _network_from_ways(
     ways: _Ways, *, traffic_signal_s: float, source_path: str, params: str
 ) -> RoadNetwork:
     """Segments between consecutive positions of the kept ways, vectorised."""
     lengths = np.frombuffer(ways.lengths, dtype=np.int64)
-    n_ways = len(lengths)
-    lonlat = np.frombuffer(ways.coordinates, dtype="<f8").reshape(-1, 2)
-    valid = np.isfinite(lonlat[:, 0])
-    # Back to OSM's fixed point (exact: the WKB doubles are x * 1e-7 of 32-bit integers).
-    x = np.zeros(len(lonlat), dtype=np.int64)
-    y = np.zeros(len(lonlat), dtype=np.int64)
-    x[valid] = np.rint(lonlat[valid, 0] * 1e7).astype(np.int64)
-    y[valid] = np.rint(lonlat[valid, 1] * 1e7).astype(np.int64)
-    del lonlat
-    key = ((x + 1_800_000_000) << 31) | (y + 900_000_000)
-    del x, y
-    key_dtype = np.int32 if len(key) < 2**31 else np.int64
-    way_of_position = np.repeat(np.arange(n_ways, dtype=key_dtype), lengths)
-    start = np.arange(len(key) - 1, dtype=key_dtype)
-    segment = (
-        (way_of_position[:-1] == way_of_position[1:])
-        & valid[:-1]
-        & valid[1:]
-        & (key[:-1] != key[1:])
-    )
-    a = start[segment]
-    del start, segment
+    key, valid = _position_keys(ways.coordinates)
+    n_positions = len(key)
+    index_dtype = np.int32 if len(key) < 2**31 else np.int64
+    way_of_position = np.repeat(np.arange(len(lengths), dtype=index_dtype), lengths)
+    segment = way_of_position[:-1] == way_of_position[1:]
+    segment &= valid[:-1]
+    segment &= valid[1:]
+    segment &= key[:-1] != key[1:]
+    a = np.flatnonzero(segment).astype(index_dtype)
+    del segment, valid
     way = way_of_position[a]
     del way_of_position
     used = np.zeros(len(key), dtype=bool)
     used[a] = True
     used[a + 1] = True
-    used_positions = np.flatnonzero(used)
+    used_positions = np.flatnonzero(used).astype(index_dtype)
+    del used
     node_key, node_of_used = np.unique(key[used_positions], return_inverse=True)
-    node_of_position = np.full(len(key), -1, dtype=np.int32 if len(node_key) < 2**31 else np.int64)
+    del key
+    node_of_position = np.full(n_positions, -1, dtype=index_dtype)
     node_of_position[used_positions] = node_of_used
-    del node_of_used, used
+    del node_of_used, used_positions
     node_of_a = node_of_position[a]
     node_of_b = node_of_position[a + 1]
     del a
-    node_x = (node_key >> 31) - 1_800_000_000
-    node_y = (node_key & (2**31 - 1)) - 900_000_000
-    node_lon = node_x * _COORDINATE_SCALE
-    node_lat = node_y * _COORDINATE_SCALE
+    node_lon = ((node_key >> 31) - _X_SHIFT) * _COORDINATE_SCALE
+    node_lat = ((node_key & (2**31 - 1)) - _Y_SHIFT) * _COORDINATE_SCALE
 
     # OSM ids of the nodes that end a way (-1 for the others).
     node_osm_id = np.full(len(node_key), -1, dtype=np.int64)
@@ -380,26 +403,33 @@ def _network_from_ways(
         nodes = node_of_position[positions]
         known = nodes >= 0
         node_osm_id[nodes[known]] = np.frombuffer(refs, dtype=np.int64)[known]
-    del node_of_position
+    del node_of_position, ends
 
-    length_km = haversine_km(
-        node_lon[node_of_a], node_lat[node_of_a], node_lon[node_of_b], node_lat[node_of_b]
-    )
-    forward_kmh = np.frombuffer(ways.forward_kmh, dtype=np.float64)[way]
-    backward_kmh = np.frombuffer(ways.backward_kmh, dtype=np.float64)[way]
-    fwd = forward_kmh > 0.0
-    bwd = backward_kmh > 0.0
+    length_km = _segment_km(node_lon, node_lat, node_of_a, node_of_b)
+    forward_kmh = np.frombuffer(ways.forward_kmh, dtype=np.float64)
+    backward_kmh = np.frombuffer(ways.backward_kmh, dtype=np.float64)
+    fwd = forward_kmh[way] > 0.0
+    bwd = backward_kmh[way] > 0.0
+    n_forward = int(np.count_nonzero(fwd))
     edge_from = np.concatenate((node_of_a[fwd], node_of_b[bwd]))
     edge_to = np.concatenate((node_of_b[fwd], node_of_a[bwd]))
+    del node_of_a, node_of_b
     edge_km = np.concatenate((length_km[fwd], length_km[bwd]))
-    edge_minutes = edge_km / np.concatenate((forward_kmh[fwd], backward_kmh[bwd])) * 60.0
-    way_ids = np.frombuffer(ways.ids, dtype=np.int64)
-    edge_way_id = np.concatenate((way_ids[way[fwd]], way_ids[way[bwd]]))
+    del length_km
+    edge_way = np.concatenate((way[fwd], way[bwd]))
+    del way, fwd, bwd
+    edge_minutes = np.empty(len(edge_way))
+    edge_minutes[:n_forward] = forward_kmh[edge_way[:n_forward]]
+    edge_minutes[n_forward:] = backward_kmh[edge_way[n_forward:]]
+    np.divide(edge_km, edge_minutes, out=edge_minutes)  # km / (km/h): hours
+    edge_minutes *= 60.0
+    edge_way_id = np.frombuffer(ways.ids, dtype=np.int64)[edge_way]
+    del edge_way
 
     # Traffic signals: the time is lost on every edge that enters the signal's node.
     signal_key = np.unique(
-        ((np.frombuffer(ways.signal_x, dtype=np.int64) + 1_800_000_000) << 31)
-        | (np.frombuffer(ways.signal_y, dtype=np.int64) + 900_000_000)
+        ((np.frombuffer(ways.signal_x, dtype=np.int64) + _X_SHIFT) << 31)
+        | (np.frombuffer(ways.signal_y, dtype=np.int64) + _Y_SHIFT)
     )
     node_signal = np.isin(node_key, signal_key, assume_unique=True)
     if traffic_signal_s > 0.0:
