@@ -166,9 +166,18 @@ class _Ways:
 
 
 def _way_speeds(
-    tags: osmium.osm.TagList, highway: str, class_kmh: float, maxspeed_factor: float
+    tags: osmium.osm.TagList | dict[str, str],
+    highway: str,
+    class_kmh: float,
+    maxspeed_factor: float,
 ) -> tuple[float, float] | None:
     """(forward, backward) km/h of a way (0 where not allowed), or None when it is not kept."""
+    count = len(tags)
+    if count == 1:  # highway only: the class decides (a third of real road ways)
+        directions = way_directions(highway, None, None)
+        return float(class_kmh), float(class_kmh) if directions == (True, True) else 0.0
+    if count <= 8:  # one pass over a few tags costs less than a dozen look-ups
+        tags = {tag.k: tag.v for tag in tags}
     if tags.get("area") == "yes" or not is_car_accessible(tags):
         return None
     directions = way_directions(highway, tags.get("oneway"), tags.get("junction"))

@@ -219,7 +219,7 @@ class RoadGraph:
             _, label = connected_components(forward, directed=True, connection="strong")
             size = np.bincount(label)
             threshold = min(max(int(min_snap_component_nodes), 1), int(size.max()))
-            snap_nodes = np.flatnonzero(size[label] >= threshold)
+            snap_nodes = np.flatnonzero(size[label] >= threshold).astype(index_dtype)
             # Unbalanced, uncompacted: twice as fast to build, as fast to query on road nodes.
             tree = cKDTree(
                 unit_vectors(lon[snap_nodes], lat[snap_nodes]),
@@ -236,8 +236,8 @@ class RoadGraph:
             node_lat=lat,
             minutes=forward,
             reverse_minutes=reverse,
-            component=label.astype(np.intp, copy=False),
-            snap_nodes=snap_nodes.astype(np.intp, copy=False),
+            component=label,
+            snap_nodes=snap_nodes,
             tree=tree,
             turns=turns,
             search=reverse if turns is None else turns.minutes.transpose().tocsr(),
@@ -292,7 +292,8 @@ class RoadGraph:
         if len(plon) == 0:
             return np.empty(0, dtype=np.intp), np.empty(0)
         chord, index = self.tree.query(unit_vectors(plon, plat), k=1, workers=workers)
-        return self.snap_nodes[np.asarray(index, dtype=np.intp)], chord_to_km(chord)
+        node = self.snap_nodes[np.asarray(index, dtype=np.intp)].astype(np.intp)
+        return node, chord_to_km(chord)
 
     def minutes_from_nearest_source(
         self,
