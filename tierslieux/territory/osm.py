@@ -38,6 +38,7 @@ import osmium
 
 from tierslieux.territory.analytics.road import DEFAULT_MIN_SNAP_COMPONENT_NODES, RoadGraph
 from tierslieux.territory.analytics.travel import haversine_km
+from tierslieux.territory.analytics.turns import TurnCosts
 from tierslieux.territory.osm_profile import (  # noqa: F401 (re-exported)
     ACCESS_KEYS,
     CACHE_FORMAT,
@@ -63,10 +64,11 @@ DISK_INDEX_MIN_BYTES: int = 64 * 2**20
 ``sparse_file_array`` in a temporary directory, 16 bytes per node of the file) rather than in
 memory: a regional extract holds tens of millions of nodes, most of them buildings."""
 
-READ_BYTES_PER_S: float = 4.0 * 2**20
-"""Bytes of ``.osm.pbf`` read per second, for ``read_estimate_s`` (measured by
-``benchmarks/osm_reader.py`` on 2 shared cores; a real extract, with more non-road data, reads
-faster per byte)."""
+READ_BYTES_PER_S: float = 2.0 * 2**20
+"""Bytes of ``.osm.pbf`` read per second, for ``read_estimate_s``: the pace measured by
+``benchmarks/osm_reader.py`` on synthetic road-only extracts (1.4-2.5 MiB/s on 2 shared cores).
+A real regional extract, whose bytes are mostly buildings that the C++ filter drops, reads
+faster per byte: the estimate is an upper bound."""
 
 _COORDINATE_SCALE = 1e-7  # osmium fixed-point coordinates -> degrees
 _WKB_HEADER_HEX = 18  # byte order (1), geometry type (4), point count (4), as hex digits
@@ -120,9 +122,13 @@ class RoadNetwork:
         return len(self.edge_from)
 
     def to_graph(
-        self, *, min_snap_component_nodes: int = DEFAULT_MIN_SNAP_COMPONENT_NODES
+        self,
+        *,
+        min_snap_component_nodes: int = DEFAULT_MIN_SNAP_COMPONENT_NODES,
+        turn_costs: TurnCosts | None = None,
     ) -> RoadGraph:
-        """The ``RoadGraph`` (analytics core) of this network; see ``RoadGraph.from_arrays``."""
+        """The ``RoadGraph`` (analytics core) of this network; see ``RoadGraph.from_arrays``
+        (``turn_costs``: price turns on an edge-based graph, see ``analytics.turns``)."""
         return RoadGraph.from_arrays(
             self.node_lon,
             self.node_lat,
@@ -130,6 +136,7 @@ class RoadNetwork:
             self.edge_to,
             self.edge_minutes,
             min_snap_component_nodes=min_snap_component_nodes,
+            turn_costs=turn_costs,
         )
 
 
