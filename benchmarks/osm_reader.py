@@ -8,7 +8,10 @@ nodes, then, in a fresh process per size (so that each peak is its own), times:
 - **one pass**: ``RoadGraph.minutes_from_nearest_source`` from 300 places (one multi-source
   Dijkstra);
 
-and reports the process's peak resident memory (``ru_maxrss``) after each step.
+and reports for each step the wall time, the CPU time of the process (user + system: what the
+step costs whatever the machine's load; the PBF decoding runs on pyosmium's threads, so it can
+exceed the wall time on an idle machine) and the process's peak resident memory (``ru_maxrss``)
+after it. The machine's load average is printed before and after.
 
 Synthetic network: a k x k grid of intersections ~600 m apart (in the Landes, 44 N), each
 stretch between two intersections drawn as 4 shape nodes (so 9 k² road nodes in all, like real
@@ -145,29 +148,39 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process (user + system): what the work costs, whatever the load."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure_one(path: Path) -> dict:
     """Read, graph and one pass in this process; print and return the figures."""
     from tierslieux.territory.osm import road_network_read
 
     figures: dict = {"start_peak_rss_mib": round(_peak_mib(), 1)}
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), _cpu_s()
     network = road_network_read(path)
     figures["read_s"] = round(time.perf_counter() - t, 3)
+    figures["read_cpu_s"] = round(_cpu_s() - cpu, 3)
     figures["read_peak_rss_mib"] = round(_peak_mib(), 1)
     figures["nodes"] = network.n_nodes
     figures["directed_edges"] = network.n_edges
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), _cpu_s()
     graph = network.to_graph()
     figures["graph_s"] = round(time.perf_counter() - t, 3)
+    figures["graph_cpu_s"] = round(_cpu_s() - cpu, 3)
     figures["graph_peak_rss_mib"] = round(_peak_mib(), 1)
     rng = np.random.default_rng(3)
     sources = rng.choice(graph.snap_nodes, size=300, replace=False)
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), _cpu_s()
     nearest = graph.minutes_from_nearest_source(sources)
     figures["one_pass_s"] = round(time.perf_counter() - t, 3)
+    figures["one_pass_cpu_s"] = round(_cpu_s() - cpu, 3)
     figures["pass_peak_rss_mib"] = round(_peak_mib(), 1)
     figures["reached_share"] = round(float(np.isfinite(nearest.minutes).mean()), 4)
     figures["read_plus_graph_s"] = round(figures["read_s"] + figures["graph_s"], 3)
+    figures["read_plus_graph_cpu_s"] = round(figures["read_cpu_s"] + figures["graph_cpu_s"], 3)
     return figures
 
 
@@ -215,8 +228,10 @@ def main() -> None:
         print(
             f"{figures['road_nodes']:>11,} road nodes ({figures['bytes'] / 2**20:.0f} MiB file, "
             f"{figures['ways']:,} ways): read {figures['read_s']:.2f} s, graph "
-            f"{figures['graph_s']:.2f} s (read + graph {figures['read_plus_graph_s']:.2f} s), "
-            f"one pass {figures['one_pass_s']:.2f} s; peak RSS after read "
+            f"{figures['graph_s']:.2f} s (read + graph {figures['read_plus_graph_s']:.2f} s; CPU "
+            f"{figures['read_cpu_s']:.2f} + {figures['graph_cpu_s']:.2f} = "
+            f"{figures['read_plus_graph_cpu_s']:.2f} s), one pass {figures['one_pass_s']:.2f} s "
+            f"(CPU {figures['one_pass_cpu_s']:.2f} s); peak RSS after read "
             f"{figures['read_peak_rss_mib']:.0f} MiB, after graph "
             f"{figures['graph_peak_rss_mib']:.0f} MiB, after the pass "
             f"{figures['pass_peak_rss_mib']:.0f} MiB; {figures['nodes']:,} graph nodes, "

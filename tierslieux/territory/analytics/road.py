@@ -329,7 +329,6 @@ class RoadGraph:
             return NearestResult(minutes=np.full(n, np.inf), index=np.full(n, -1, dtype=np.intp))
 
         search = self.search if self.search is not None else self.reverse_minutes
-        every = np.arange(n, dtype=np.intp)
         if source_minutes is None:
             # Position of the first occurrence of each source node.
             first_position = np.full(n, -1, dtype=np.intp)
@@ -341,7 +340,8 @@ class RoadGraph:
                 return_predecessors=True,
                 min_only=True,
             )
-            distance, origin = distance[self._start(every)], origin[self._start(every)]
+            if self.turns is not None:
+                distance, origin = distance[self.turns.leave], origin[self.turns.leave]
             reached = origin != _SCIPY_UNREACHED
             index = np.full(n, -1, dtype=np.intp)
             index[reached] = first_position[self._end_node(origin[reached])]
@@ -375,7 +375,8 @@ class RoadGraph:
             return_predecessors=True,
             min_only=True,
         )
-        distance, origin = distance[self._start(every)], origin[self._start(every)]
+        start = self._start(np.arange(n, dtype=np.intp))
+        distance, origin = distance[start], origin[start]
         reached = origin != _SCIPY_UNREACHED
         index = np.full(n, -1, dtype=np.intp)
         index[reached] = origin[reached] - size
