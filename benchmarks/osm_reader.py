@@ -25,6 +25,10 @@ location index must hold too. Generated files are kept in ``var/bench/`` and reu
 Run from the repository root::
 
     uv run python benchmarks/osm_reader.py --road-nodes 1000000 4000000 10000000
+    uv run python benchmarks/osm_reader.py --road-nodes 4000000 --before 7ecf3a9  # side by side
+
+``--before REF`` measures, on the same files and in the same run, the reader and graph of a git
+revision (``git show REF:...``), e.g. the code before issue 17.
 
 Writes ``benchmarks/results/osm_reader.json``. Not run by the test suite.
 """
@@ -154,9 +158,11 @@ def _cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure_one(path: Path) -> dict:
+def measure_one(path: Path, module: str = "tierslieux.territory.osm") -> dict:
     """Read, graph and one pass in this process; print and return the figures."""
-    from tierslieux.territory.osm import road_network_read
+    import importlib
+
+    road_network_read = importlib.import_module(module).road_network_read
 
     figures: dict = {"start_peak_rss_mib": round(_peak_mib(), 1)}
     t, cpu = time.perf_counter(), _cpu_s()
@@ -184,16 +190,54 @@ def measure_one(path: Path) -> dict:
     return figures
 
 
+def _child(path: Path, module: str | None = None, module_dir: Path | None = None) -> dict:
+    """Measure in a fresh process (its own peak memory)."""
+    command = [sys.executable, __file__, "--measure", str(path)]
+    if module is not None:
+        command += ["--module", module, "--module-dir", str(module_dir)]
+    child = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def _export_before(ref: str) -> Path:
+    """The reader and graph modules of ``ref`` as ``before_osm`` / ``before_road``."""
+    target = WORK / f"before_{ref.replace('/', '_')}"
+    target.mkdir(parents=True, exist_ok=True)
+
+    def show(path: str) -> str:
+        return subprocess.run(
+            ["git", "show", f"{ref}:{path}"], cwd=ROOT, check=True, capture_output=True, text=True
+        ).stdout
+
+    road = show("tierslieux/territory/analytics/road.py")
+    osm = show("tierslieux/territory/osm.py").replace(
+        "from tierslieux.territory.analytics.road import", "from before_road import"
+    )
+    (target / "before_road.py").write_text(road, encoding="utf-8")
+    (target / "before_osm.py").write_text(osm, encoding="utf-8")
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--road-nodes", type=int, nargs="+", default=[1_000_000, 4_000_000])
     parser.add_argument("--other-nodes", type=float, default=0.0, help="Per road node.")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--before",
+        metavar="REF",
+        help="Also measure the reader and graph of this git revision (e.g. main), same files.",
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # child process
+    parser.add_argument("--module", default="tierslieux.territory.osm", help=argparse.SUPPRESS)
+    parser.add_argument("--module-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure is not None:
-        print(json.dumps(measure_one(args.measure)))
+        if args.module_dir is not None:
+            sys.path.insert(0, str(args.module_dir))
+        print(json.dumps(measure_one(args.measure, args.module)))
         return
+    before_dir = _export_before(args.before) if args.before else None
 
     results: dict = {
         "load_average_before": [round(x, 2) for x in os.getloadavg()],
@@ -217,13 +261,10 @@ def main() -> None:
             meta = generate(path, road_nodes, other)
             meta["generate_s"] = round(time.perf_counter() - t, 1)
             meta_path.write_text(json.dumps(meta))
-        child = subprocess.run(
-            [sys.executable, __file__, "--measure", str(path)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        figures = {**meta, **json.loads(child.stdout.strip().splitlines()[-1])}
+        figures = {**meta, **_child(path)}
+        if before_dir is not None:
+            figures["before"] = _child(path, "before_osm", before_dir)
+            figures["before"]["revision"] = args.before
         results["sizes"].append(figures)
         print(
             f"{figures['road_nodes']:>11,} road nodes ({figures['bytes'] / 2**20:.0f} MiB file, "
@@ -238,6 +279,16 @@ def main() -> None:
             f"{figures['directed_edges']:,} directed edges",
             flush=True,
         )
+        if "before" in figures:
+            b = figures["before"]
+            print(
+                f"{'':>11} before ({args.before}): read {b['read_s']:.2f} s, graph "
+                f"{b['graph_s']:.2f} s (read + graph {b['read_plus_graph_s']:.2f} s; CPU "
+                f"{b['read_plus_graph_cpu_s']:.2f} s), one pass {b['one_pass_s']:.2f} s; peak RSS "
+                f"after read {b['read_peak_rss_mib']:.0f} MiB, after graph "
+                f"{b['graph_peak_rss_mib']:.0f} MiB; {b['nodes']:,} graph nodes",
+                flush=True,
+            )
     results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     print(f"load average after: {results['load_average_after']}")
     args.output.parent.mkdir(parents=True, exist_ok=True)
