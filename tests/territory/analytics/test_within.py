@@ -94,7 +94,7 @@ def test_points_on_the_limit_are_decided_by_the_rule():
     radius = reach_radius_km(20.0)
     rng = np.random.default_rng(7)
     dlon, dlat, plon, plat = [], [], [], []
-    for _ in range(400):
+    for _ in range(200):
         lon, lat = rng.uniform(-5, 8), rng.uniform(42, 51)
         for scale in (1.0 - 1e-12, 1.0, 1.0 + 1e-12, 1.0 - 1e-9, 1.0 + 1e-9):
             plon_i, plat_i = destination(lon, lat, rng.uniform(0, 360), radius * scale)
@@ -186,6 +186,21 @@ def test_whole_nouvelle_aquitaine_grid_equals_brute_force(minutes):
     within = bounded.index >= 0
     assert_array_equal(bounded.minutes[within], full.minutes[within])
     assert_array_equal(within, full.minutes <= minutes)
+
+
+@pytest.mark.slow
+def test_whole_metropolitan_grid_equals_brute_force():
+    """372,383 cells against 3,500 places drawn as in benchmarks/coverage_grid.py: 1.3 billion
+    pairs by brute force (minutes)."""
+    grid = population_grid_read(
+        ROOT / "data" / "territory" / "population_grid_1km_france_metro.csv.gz"
+    )
+    population = grid.population.astype(np.float64)
+    rng = np.random.default_rng(2019)
+    cells = rng.choice(len(grid.lon), size=3_500, replace=False, p=population / population.sum())
+    plon, plat = grid.lon[cells], grid.lat[cells]
+    covered = straight_line_covered(grid.lon, grid.lat, plon, plat, minutes=20.0)
+    assert_array_equal(covered, brute_force(grid.lon, grid.lat, plon, plat, 20.0))
 
 
 def test_bounded_nearest_query():
