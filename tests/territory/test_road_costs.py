@@ -119,3 +119,25 @@ def test_osrm_speed_table_gives_slower_residential_streets(tmp_path):
         osrm.node_lon, osrm.node_lat, osrm.edge_from, osrm.edge_to, osrm.edge_minutes
     )
     assert graph.n_edges == osrm.n_edges
+
+
+def test_speed_factor_per_road_class(tmp_path):
+    """``maxspeed_factor`` may be set per ``highway`` class; the classes left out use 0.85."""
+    lines = ["<?xml version='1.0' encoding='UTF-8'?>", '<osm version="0.6" generator="test">']
+    lines += [
+        f'<node id="{i}" version="1" lat="{45 + 0.01 * i:.2f}" lon="1.0"/>' for i in (1, 2, 3)
+    ]
+    for way_id, refs, highway in ((1, (1, 2), "primary"), (2, (2, 3), "residential")):
+        lines.append(f'<way id="{way_id}" version="1">')
+        lines += [f'<nd ref="{r}"/>' for r in refs]
+        lines.append(f'<tag k="highway" v="{highway}"/><tag k="maxspeed" v="50"/></way>')
+    path = tmp_path / "classes.osm"
+    path.write_text("\n".join([*lines, "</osm>"]), encoding="utf-8")
+    network = road_network_read(path, maxspeed_factor={"primary": 0.9})
+    kmh = network.edge_km / network.edge_minutes * 60.0
+    primary = network.edge_way_id == 1
+    assert_allclose(kmh[primary], 45.0, rtol=1e-6)
+    assert_allclose(kmh[~primary], 42.5, rtol=1e-6)
+    assert network.params != road_network_read(path).params
+    with pytest.raises(ValueError):
+        road_network_read(path, maxspeed_factor={"primary": 0.0})

@@ -49,7 +49,9 @@ from tierslieux.territory.osm_profile import (  # noqa: F401 (re-exported)
     IMPLICIT_MAXSPEED_KMH,
     OSRM_CAR_SPEEDS_KMH,
     OSRM_SPEED_REDUCTION,
+    MaxspeedFactor,
     check_params,
+    factor_for,
     is_car_accessible,
     maxspeed_kmh,
     params_fingerprint,
@@ -228,7 +230,7 @@ def road_network_read(
     path: str | os.PathLike[str],
     *,
     speeds_kmh: Mapping[str, float] = DEFAULT_SPEEDS_KMH,
-    maxspeed_factor: float = DEFAULT_MAXSPEED_FACTOR,
+    maxspeed_factor: MaxspeedFactor = DEFAULT_MAXSPEED_FACTOR,
     traffic_signal_s: float = DEFAULT_TRAFFIC_SIGNAL_S,
     location_storage: str | None = None,
     progress: Progress | None = None,
@@ -242,8 +244,9 @@ def road_network_read(
     speeds_kmh : mapping of str to float
         Speed per ``highway`` class when no limit is tagged, km/h; the classes absent are not
         drivable. Default ``DEFAULT_SPEEDS_KMH`` (``OSRM_CAR_SPEEDS_KMH`` for OSRM's).
-    maxspeed_factor : float
-        Average speed over posted limit where a ``maxspeed`` is tagged. Default 0.85
+    maxspeed_factor : float or mapping of str to float
+        Average speed over posted limit where a ``maxspeed`` is tagged: one factor, or one per
+        ``highway`` class (the classes left out use 0.85). Default 0.85
         (``OSRM_SPEED_REDUCTION`` = 0.8 for OSRM's).
     traffic_signal_s : float
         Seconds added to each edge that enters a ``highway=traffic_signals`` node (>= 0).
@@ -291,7 +294,7 @@ def _read_ways(
     source: Path,
     size: int,
     speeds_kmh: Mapping[str, float],
-    maxspeed_factor: float,
+    maxspeed_factor: MaxspeedFactor,
     storage: str,
     progress: Progress | None,
 ) -> _Ways:
@@ -336,7 +339,7 @@ def _read_ways(
             count = len(nodes)
             if count < 2:
                 continue
-            speeds = _way_speeds(tags, highway, class_kmh, maxspeed_factor)
+            speeds = _way_speeds(tags, highway, class_kmh, factor_for(maxspeed_factor, highway))
             if speeds is None:
                 continue
             ways.coordinates += _way_coordinates(obj, wkb)
@@ -497,7 +500,7 @@ def road_network_cache_path(
     cache_dir: str | os.PathLike[str],
     speeds_kmh: Mapping[str, float] = DEFAULT_SPEEDS_KMH,
     *,
-    maxspeed_factor: float = DEFAULT_MAXSPEED_FACTOR,
+    maxspeed_factor: MaxspeedFactor = DEFAULT_MAXSPEED_FACTOR,
     traffic_signal_s: float = DEFAULT_TRAFFIC_SIGNAL_S,
 ) -> Path:
     """Where ``road_network_cached`` stores the network of this file with these parameters."""
@@ -511,7 +514,7 @@ def road_network_cached(
     cache_dir: str | os.PathLike[str],
     speeds_kmh: Mapping[str, float] = DEFAULT_SPEEDS_KMH,
     *,
-    maxspeed_factor: float = DEFAULT_MAXSPEED_FACTOR,
+    maxspeed_factor: MaxspeedFactor = DEFAULT_MAXSPEED_FACTOR,
     traffic_signal_s: float = DEFAULT_TRAFFIC_SIGNAL_S,
     progress: Progress | None = None,
 ) -> RoadNetwork:

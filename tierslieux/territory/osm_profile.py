@@ -13,7 +13,7 @@ Rules (a car profile close to OSRM's ``profiles/car.lua``, simplified; see
   out (their direction depends on the time of day);
 - speed: a tagged limit (``maxspeed``, or ``maxspeed:forward`` / ``maxspeed:backward`` for one
   direction) times ``maxspeed_factor`` (a posted limit is a ceiling, the average speed on the
-  road is lower), otherwise the class speed;
+  road is lower; one factor, or one per ``highway`` class), otherwise the class speed;
 - each time a car enters a node tagged ``highway=traffic_signals`` it loses
   ``traffic_signal_s`` seconds (OSRM's ``traffic_light_penalty``).
 
@@ -192,9 +192,27 @@ def is_car_accessible(tags: Mapping[str, str]) -> bool:
     return True
 
 
+MaxspeedFactor = float | Mapping[str, float]
+"""Average speed / posted limit: one factor for every class, or one per ``highway`` class
+(classes left out of the mapping use ``DEFAULT_MAXSPEED_FACTOR``)."""
+
+
+def factor_for(maxspeed_factor: MaxspeedFactor, highway: str) -> float:
+    """The speed factor of a ``highway`` class."""
+    if isinstance(maxspeed_factor, Mapping):
+        return float(maxspeed_factor.get(highway, DEFAULT_MAXSPEED_FACTOR))
+    return float(maxspeed_factor)
+
+
+def _factor_json(maxspeed_factor: MaxspeedFactor) -> float | dict[str, float]:
+    if isinstance(maxspeed_factor, Mapping):
+        return {str(k): float(v) for k, v in sorted(maxspeed_factor.items())}
+    return float(maxspeed_factor)
+
+
 def params_fingerprint(
     speeds_kmh: Mapping[str, float],
-    maxspeed_factor: float,
+    maxspeed_factor: MaxspeedFactor,
     traffic_signal_s: float = DEFAULT_TRAFFIC_SIGNAL_S,
 ) -> str:
     """SHA-256 (hex) of the parameters that change the network: the cache key's second half."""
@@ -202,7 +220,7 @@ def params_fingerprint(
         {
             "format": CACHE_FORMAT,
             "speeds_kmh": {str(k): float(v) for k, v in sorted(speeds_kmh.items())},
-            "maxspeed_factor": float(maxspeed_factor),
+            "maxspeed_factor": _factor_json(maxspeed_factor),
             "traffic_signal_s": float(traffic_signal_s),
             "implicit_maxspeed_kmh": dict(sorted(IMPLICIT_MAXSPEED_KMH.items())),
             "denied_access": sorted(DENIED_ACCESS),
@@ -214,7 +232,7 @@ def params_fingerprint(
 
 def check_params(
     speeds_kmh: Mapping[str, float],
-    maxspeed_factor: float,
+    maxspeed_factor: MaxspeedFactor,
     traffic_signal_s: float = DEFAULT_TRAFFIC_SIGNAL_S,
 ) -> None:
     """Raise ``ValueError`` on a speed, factor or penalty that is not a finite positive number."""
@@ -223,5 +241,9 @@ def check_params(
     for highway, speed in speeds_kmh.items():
         if not math.isfinite(speed) or speed <= 0.0:
             raise ValueError(f"speed of {highway!r} must be finite and > 0, got {speed!r}")
-    if not math.isfinite(maxspeed_factor) or maxspeed_factor <= 0.0:
-        raise ValueError(f"maxspeed_factor must be finite and > 0, got {maxspeed_factor!r}")
+    factors = (
+        maxspeed_factor.values() if isinstance(maxspeed_factor, Mapping) else [maxspeed_factor]
+    )
+    for factor in factors:
+        if not math.isfinite(factor) or factor <= 0.0:
+            raise ValueError(f"maxspeed_factor must be finite and > 0, got {factor!r}")
