@@ -91,6 +91,17 @@ def test_coverage_command_text_and_json(places):
     assert len(data["departements"]) == 12
 
 
+def test_coverage_without_place_does_not_blame_the_road_network():
+    """Straight-line model, no open place: nobody is covered, and the command says so instead of
+    warning that "the road network does not cover the territory" (issue 17)."""
+    out = StringIO()
+    call_command("coverage", "--demand", "communes", stdout=out)
+    text = out.getvalue()
+    assert "road network" not in text
+    assert "No open place" in text
+    assert "Open places: 0" in text
+
+
 def test_recommend_command(places):
     out = StringIO()
     call_command("recommend", "--new", "2", "--demand", "communes", "--json", stdout=out)
@@ -111,3 +122,19 @@ def test_road_model_on_the_monaco_extract_runs_and_says_it_does_not_cover(
     )
     assert "does not cover the territory" in out.getvalue()
     assert list((tmp_path / "road-graphs").glob("*.npz"))  # the built graph is cached on disk
+
+
+def test_road_model_first_read_is_announced_with_its_progress(tmp_path, settings):
+    """A first read says how long it should take and shows progress on stderr (JSON on stdout
+    stays valid); the second run reads the cache and says nothing."""
+    settings.VAR_DIR = tmp_path
+    args = ("coverage", "--model", "road", "--osm", str(MONACO), "--demand", "communes", "--json")
+    out, err = StringIO(), StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    assert "First read of" in err.getvalue()
+    assert "100%" in err.getvalue()
+    assert json.loads(out.getvalue())["params"]["model"] == "road"
+    out, err = StringIO(), StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    assert err.getvalue() == ""
+    json.loads(out.getvalue())

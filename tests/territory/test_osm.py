@@ -133,8 +133,13 @@ def write_extract(path: Path, ways=WAYS, node_ids=range(1, 16)) -> Path:
     return path
 
 
+def node_numbers(network):
+    """The hand-written node number of each network node, from its position (45 + 0.01 i N)."""
+    return np.rint((network.node_lat - 45.0) / 0.01).astype(np.int64)
+
+
 def edges_by_osm_id(network):
-    ids = network.node_osm_id
+    ids = node_numbers(network)
     return {
         (int(ids[a]), int(ids[b])): (float(m), int(w))
         for a, b, m, w in zip(
@@ -153,9 +158,13 @@ def minutes(centidegrees: float, kmh: float) -> float:
 
 def test_hand_written_extract_gives_the_expected_edges(tmp_path):
     network = road_network_read(write_extract(tmp_path / "small.osm"))
-    assert_array_equal(network.node_osm_id, [1, 2, 3, 4, 5, 6, 7, 9, 12, 13, 14])
+    # Nodes are identified by position; the OSM id is kept where a node ends a kept way (node
+    # 12 is only inside way 110: way 111, which it ends, is reversible and left out).
+    assert_array_equal(node_numbers(network), [1, 2, 3, 4, 5, 6, 7, 9, 12, 13, 14])
+    assert_array_equal(network.node_osm_id, [1, 2, 3, 4, 5, 6, 7, 9, -1, 13, 14])
     assert_allclose(network.node_lon, 1.0)
-    assert_allclose(network.node_lat, 45 + 0.01 * network.node_osm_id, atol=1e-7)
+    assert_allclose(network.node_lat, 45 + 0.01 * node_numbers(network), atol=1e-7)
+    assert not network.node_signal.any()
     expected = {
         (1, 2): (minutes(1, 30), 101),
         (2, 1): (minutes(1, 30), 101),
@@ -196,7 +205,7 @@ def test_speed_table_decides_which_classes_are_drivable(tmp_path):
 def test_graph_of_the_hand_written_extract_respects_one_ways(tmp_path):
     network = road_network_read(write_extract(tmp_path / "small.osm"))
     g = network.to_graph(min_snap_component_nodes=1)
-    index = {int(osm_id): i for i, osm_id in enumerate(network.node_osm_id)}
+    index = {int(number): i for i, number in enumerate(node_numbers(network))}
     there, back = g.minutes_to_nodes([index[3], index[4]], [index[4], index[3]]).diagonal()
     assert there == pytest.approx(minutes(1, 42.5))
     assert back == np.inf  # 4 -> 3 is against the oneway and 4 is a dead end (5 -> 4 only)
@@ -290,16 +299,21 @@ def monaco():
 
 def test_monaco_reads(monaco):
     network, g = monaco
-    # 180,118 nodes and 27,377 ways in the file; the car network keeps these.
-    assert network.n_nodes == 15_712
-    assert network.n_edges == 27_575
-    assert g.n_nodes == 15_712
-    assert g.n_edges == 27_575
+    # 180,118 nodes and 27,377 ways in the file; the car network keeps these. Nodes are
+    # identified by position: OSM nodes 2571904255 and 3479387901 stand at the very same point
+    # (7.3813473 E, 43.7586068 N), joined by a zero-length segment, and count as one node.
+    assert network.n_nodes == 15_711
+    assert network.n_edges == 27_573
+    assert g.n_nodes == 15_711
+    assert g.n_edges == 27_573
     assert 7.34 < network.node_lon.min() < network.node_lon.max() < 7.50
     assert 43.71 < network.node_lat.min() < network.node_lat.max() < 43.78
     assert np.all(np.isfinite(network.edge_minutes))
     assert np.all(network.edge_minutes >= 0.0)
-    assert_array_equal(np.diff(network.node_osm_id) > 0, True)
+    order = np.lexsort((network.node_lat, network.node_lon))
+    assert_array_equal(order, np.arange(network.n_nodes))  # sorted by position
+    known = network.node_osm_id[network.node_osm_id >= 0]
+    assert len(np.unique(known)) == len(known) > 2_000  # way ends keep their OSM id
 
 
 def test_monaco_every_node_of_the_main_component_reaches_a_place(monaco):
@@ -308,7 +322,7 @@ def test_monaco_every_node_of_the_main_component_reaches_a_place(monaco):
     assert np.all(snap_km < 0.15)
     _, label = connected_components(g.minutes, directed=True, connection="strong")
     main = label == np.bincount(label).argmax()
-    assert main.sum() == 14_360
+    assert main.sum() == 14_359
     assert np.all(main[node])
     result = g.minutes_from_nearest_source(node)
     assert np.all(np.isfinite(result.minutes[main]))
@@ -359,4 +373,4 @@ def test_monaco_cache_round_trip(tmp_path):
     first = road_network_cached(MONACO, tmp_path)
     second = road_network_cached(MONACO, tmp_path)
     assert_array_equal(first.edge_minutes, second.edge_minutes)
-    assert second.n_nodes == 15_712
+    assert second.n_nodes == 15_711

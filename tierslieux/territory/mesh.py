@@ -26,8 +26,9 @@ from tierslieux.territory.analytics.location import CoverageProblem, marginal_ga
 from tierslieux.territory.analytics.reach import straight_line_reach
 from tierslieux.territory.analytics.road import RoadGraph, RoadNetworkModel
 from tierslieux.territory.analytics.travel import StraightLineModel, TravelTimeModel
+from tierslieux.territory.analytics.turns import TurnCosts
 from tierslieux.territory.models import Commune, Departement, Epci, PopulationCell
-from tierslieux.territory.osm import road_network_cached
+from tierslieux.territory.osm import read_estimate_s, road_network_cache_path, road_network_cached
 
 DemandKind = Literal["grid", "communes"]
 ModelKind = Literal["straight", "road"]
@@ -185,17 +186,42 @@ def candidates_read() -> Sites:
 def _road_model(osm_path: str, cache_dir: str) -> TravelTimeModel:
     network = road_network_cached(Path(osm_path), Path(cache_dir))
     graph = RoadGraph.from_arrays(
-        network.node_lon, network.node_lat, network.edge_from, network.edge_to, network.edge_minutes
+        network.node_lon,
+        network.node_lat,
+        network.edge_from,
+        network.edge_to,
+        network.edge_minutes,
+        turn_costs=TurnCosts(),  # OSRM's car turn penalties (docs/road-costs.md)
     )
     return RoadNetworkModel(graph)
+
+
+def road_cache_dir() -> Path:
+    """Where the road networks read from extracts are cached (``var/road-graphs``)."""
+    cache_dir = Path(settings.VAR_DIR) / "road-graphs"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    return cache_dir
+
+
+def road_network_prepare(params: MeshParams, *, announce: Any = None, progress: Any = None) -> bool:
+    """Read the extract of a road-model analysis into the cache if it is not there yet.
+
+    ``announce(size_bytes, estimate_s)`` is called before a first read, ``progress(fraction,
+    message)`` while it goes. Returns True when the extract was read, False when cached.
+    """
+    source = Path(params.osm_path).resolve()
+    if road_network_cache_path(source, road_cache_dir()).is_file():
+        return False
+    if announce is not None:
+        announce(source.stat().st_size, read_estimate_s(source))
+    road_network_cached(source, road_cache_dir(), progress=progress)
+    return True
 
 
 def travel_model(params: MeshParams) -> TravelTimeModel:
     """The travel-time model the parameters ask for (road graphs are cached on disk)."""
     if params.model == "road":
-        cache_dir = Path(settings.VAR_DIR) / "road-graphs"
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        return _road_model(str(Path(params.osm_path).resolve()), str(cache_dir))
+        return _road_model(str(Path(params.osm_path).resolve()), str(road_cache_dir()))
     return StraightLineModel(detour_factor=params.detour_factor, speed_kmh=params.speed_kmh)
 
 

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from tierslieux.territory.management.commands._mesh_options import add_mesh_arguments, mesh_params
-from tierslieux.territory.mesh import mesh_report
+from tierslieux.territory.mesh import MeshParams, mesh_report, road_network_prepare
 
 
 class Command(BaseCommand):
@@ -19,6 +19,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         params = mesh_params(options)
         try:
+            params.validate()
+            if params.model == "road":
+                self._prepare_road_network(params)
             report = mesh_report(params)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
@@ -36,7 +39,9 @@ class Command(BaseCommand):
         )
         w = self.stdout.write
         w(f"Model: {model}; threshold {p.minutes:g} min; demand: {p.demand}")
-        if report.population_unreached > report.population / 2:
+        if report.places == 0:
+            w(self.style.WARNING("No open place: nobody is within the threshold."))
+        elif p.model == "road" and report.population_unreached > report.population / 2:
             w(
                 self.style.WARNING(
                     f"Warning: {report.population_unreached:,} inhabitants reach no place at all: "
@@ -76,3 +81,20 @@ class Command(BaseCommand):
                 f"  {row.name} ({row.code}): {row.population - row.population_covered:,} "
                 f"inhabitants beyond {p.minutes:g} min, mean {row.mean_minutes} min"
             )
+
+    def _prepare_road_network(self, params: MeshParams) -> None:
+        """A first read of an extract takes a while: say how long, then show how it goes (on
+        stderr, so that ``--json`` output stays clean)."""
+        err = self.stderr
+
+        def announce(size_bytes: int, estimate_s: float) -> None:
+            err.write(
+                f"First read of {params.osm_path} ({size_bytes / 2**20:,.0f} MiB): up to about "
+                f"{max(estimate_s, 1):,.0f} s; later runs read the cache."
+            )
+
+        def progress(fraction: float, message: str) -> None:
+            err.write(f"  {fraction:4.0%}  {message}")
+
+        if road_network_prepare(params, announce=announce, progress=progress):
+            err.write("  road network read and cached.")
