@@ -101,9 +101,7 @@ def expected_compute(selectors, load=None) -> dict:
                         with_coverage=False,
                         **options,
                     )
-                    out["compute"].append(
-                        {"options": options, "result": indicators_plain(found)}
-                    )
+                    out["compute"].append({"options": options, "result": indicators_plain(found)})
         for dep, day in COVERAGE:
             found = selectors.indicators_compute(
                 on=datetime.date.fromisoformat(day), departement=dep, include_demo=include_demo
