@@ -40,6 +40,7 @@ from tierslieux.dashboard.indicators.data import (
     Records,
 )
 from tierslieux.dashboard.indicators.funding import money_table
+from tierslieux.dashboard.indicators.reader import MapData
 from tierslieux.dashboard.indicators.registry import DEFINITIONS, PLACE_COUNT_CODES
 from tierslieux.dashboard.indicators.results import (
     DemoSummary,
@@ -63,10 +64,12 @@ __all__ = [
     "Indicator",
     "IndicatorSeries",
     "Indicators",
+    "MapData",
     "MoneyRow",
     "MoneyTable",
     "SeriesPoint",
     "Unit",
+    "coverage_map_read",
     "demo_summary",
     "indicator_records",
     "indicator_series",
@@ -305,6 +308,14 @@ def demo_summary() -> DemoSummary | None:
     """Counts of demo records, or None when there are none."""
     summary = reader.demo_summary_read()
     return summary if summary.total else None
+
+
+def coverage_map_read(
+    *, on: datetime.date, departement: str | None, include_demo: bool = True
+) -> MapData:
+    """What the coverage map of ``on`` draws: the communes' mean travel time to the nearest
+    open place (the same places as the indicators) and those places."""
+    return reader.map_read(on=on, departement=departement, include_demo=include_demo)
 
 
 def territory_choices() -> list[tuple[str, str]]:
