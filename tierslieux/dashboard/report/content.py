@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -362,37 +362,65 @@ def dashboard_content(
     timings["departements"] = time.perf_counter() - start - timings["indicators"]
     say(0.5, "Drawing the charts")
     t = time.perf_counter()
-    cards = [card(indicators[c], indicators) for c in CARD_CODES if indicators.get(c)]
-    cards = [c for c in cards if not (c.code == Code.PLACES_TARGET_PROGRESS and c.value is None)]
-    inputs = Inputs(
-        series=series, indicators=indicators, departements=departements, region=departement is None
-    )
-    chart_list = charts_build(inputs)
-    timings["charts"] = time.perf_counter() - t
-    coverage_map = None
-    if with_map:
-        say(0.6, "Drawing the coverage map")
-        t = time.perf_counter()
-        coverage_map = map_chart(
-            selectors.coverage_map_read(on=on, departement=departement, include_demo=include_demo)
-        )
-        timings["map"] = time.perf_counter() - t
-    return DashboardContent(
+    content = content_assemble(
         year=year,
-        on=on,
-        departement=departement,
-        territory_name=indicators.territory_name,
         since=since,
         include_demo=include_demo,
         demo=selectors.demo_summary(),
         indicators=indicators,
         series=series,
         departements=departements,
+        region=region,
+        generated_at=clock.now(),
+    )
+    timings["charts"] = time.perf_counter() - t
+    if with_map:
+        say(0.6, "Drawing the coverage map")
+        t = time.perf_counter()
+        coverage_map = map_chart(
+            selectors.coverage_map_read(on=on, departement=departement, include_demo=include_demo)
+        )
+        content = replace(content, coverage_map=coverage_map)
+        timings["map"] = time.perf_counter() - t
+    return replace(content, timings=timings)
+
+
+def content_assemble(
+    *,
+    year: int,
+    since: int,
+    include_demo: bool,
+    demo: DemoSummary | None,
+    indicators: Indicators,
+    series: IndicatorSeries,
+    departements: list[Indicators],
+    region: Indicators,
+    generated_at: datetime.datetime,
+) -> DashboardContent:
+    """The cards, charts and tables of computed indicators (no database): ``indicators`` for
+    the territory, ``series`` by year, ``departements`` and ``region`` on the same date."""
+    cards = [card(indicators[c], indicators) for c in CARD_CODES if indicators.get(c)]
+    cards = [c for c in cards if not (c.code == Code.PLACES_TARGET_PROGRESS and c.value is None)]
+    inputs = Inputs(
+        series=series,
+        indicators=indicators,
+        departements=departements,
+        region=indicators.departement is None,
+    )
+    return DashboardContent(
+        year=year,
+        on=indicators.on,
+        departement=indicators.departement,
+        territory_name=indicators.territory_name,
+        since=since,
+        include_demo=include_demo,
+        demo=demo,
+        indicators=indicators,
+        series=series,
+        departements=departements,
         cards=cards,
-        charts=chart_list,
+        charts=charts_build(inputs),
         departement_table=departement_table(departements, region),
         money_table=money_table(indicators),
-        generated_at=clock.now(),
-        coverage_map=coverage_map,
-        timings=timings,
+        generated_at=generated_at,
     )
