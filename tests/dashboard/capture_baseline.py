@@ -8,8 +8,10 @@ Run on a database set up with ``make setup`` (the demo records of ``demo_records
 It writes ``tests/dashboard/data/indicators_records.json.gz`` (the records as plain data, both
 with and without demo records) and ``indicators_expected.json.gz`` (every indicator computed by
 ``selectors`` on those records for several dates, territories and options, in English). The
-expected values were first captured with the code before the indicator engine (commit
-7ecf3a9, ``selectors._snapshot``); ``test_engine_regression.py`` compares the engine with them.
+files committed were captured with the code before the indicator engine (commit 7ecf3a9,
+``selectors._records_load`` and ``selectors._snapshot``); ``test_engine_regression.py``
+compares the engine with them. Capture again only for a deliberate change of a figure (and say
+so in the commit).
 """
 
 import dataclasses
@@ -86,7 +88,7 @@ def records_plain(records) -> dict:
     return {name: _plain(getattr(records, name)) for name in fields}
 
 
-def expected_compute(selectors, load=None) -> dict:
+def expected_compute(selectors) -> dict:
     """Every case of the regression test, computed by ``selectors``."""
     out: dict = {"compute": [], "coverage": [], "by_departement": [], "series": [], "money": []}
     for include_demo in (True, False):
@@ -151,18 +153,19 @@ def _write(name: str, data: dict) -> None:
 def main() -> None:
     from tierslieux.dashboard import selectors
 
-    load = getattr(selectors, "_records_load", None)
     with translation.override("en"):
-        if load is not None:
-            records = {str(d): records_plain(load(include_demo=d)) for d in (True, False)}
-            records["params"] = {
-                "national_population": settings.NATIONAL_POPULATION,
-                "national_places": settings.NATIONAL_PLACES,
-                "target_places": settings.MESH_TARGET_PLACES,
-                "threshold_minutes": settings.MESH_THRESHOLD_MINUTES,
-                "region_name": settings.TERRITORY_REGION_NAME,
-            }
-            _write("indicators_records.json.gz", records)
+        records = {
+            str(d): records_plain(selectors.indicator_records(include_demo=d))
+            for d in (True, False)
+        }
+        records["params"] = {
+            "national_population": settings.NATIONAL_POPULATION,
+            "national_places": settings.NATIONAL_PLACES,
+            "target_places": settings.MESH_TARGET_PLACES,
+            "threshold_minutes": settings.MESH_THRESHOLD_MINUTES,
+            "region_name": settings.TERRITORY_REGION_NAME,
+        }
+        _write("indicators_records.json.gz", records)
         expected = expected_compute(selectors)
     _write("indicators_expected.json.gz", expected)
     print({k: len(v) for k, v in expected.items()})
