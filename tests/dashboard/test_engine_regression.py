@@ -178,7 +178,7 @@ def test_the_coverage_is_the_same(records, params, expected):
             coverage, coverage_date = {}, None
         else:
             coverage = reader.coverage_compute(recs, engine.open_places(recs, on))
-            coverage_date = engine.coverage_date(recs, on)
+            coverage_date = engine.coverage_data_date(recs, on)
         found = engine.snapshot(
             recs,
             params,

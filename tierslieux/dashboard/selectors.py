@@ -134,7 +134,7 @@ def _evaluate(
         coverage = {}  # open places unknown on that date: so is the coverage
     elif with_coverage:
         coverage = reader.coverage_compute(records, engine.open_places(records, on))
-        coverage_date = engine.coverage_date(records, on)
+        coverage_date = engine.coverage_data_date(records, on)
     return engine.snapshots(
         records,
         reader.params_read(),
@@ -190,8 +190,7 @@ def indicators_compute_cached(
             survival_years,
             int(with_coverage),
             repr(reader.params_read()),
-            settings.MESH_DETOUR_FACTOR,
-            settings.MESH_SPEED_KMH,
+            reader.coverage_params_key(),
             records_fingerprint(),
         )
     )

@@ -79,7 +79,7 @@ def open_places(records: Records, on: datetime.date) -> list[Place]:
     return [p for p in records.places if p.counted and p.open_on(on)]
 
 
-def coverage_date(records: Records, on: datetime.date) -> datetime.date | None:
+def coverage_data_date(records: Records, on: datetime.date) -> datetime.date | None:
     """The latest change of a counted place on or before ``on`` (the coverage's data date)."""
     return latest(p.last_change_on(on) for p in records.places if p.counted)
 

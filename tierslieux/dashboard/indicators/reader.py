@@ -212,6 +212,11 @@ def _demand(params: MeshParams) -> Any:
     return _DEMAND[key]
 
 
+def coverage_params_key() -> str:
+    """A digest of the travel-time parameters the coverage is computed with."""
+    return params_key(MeshParams.from_settings())
+
+
 def coverage_compute(records: Records, places: Sequence[Place]) -> dict[str, tuple[float, float]]:
     """(inhabitants, inhabitants covered) per département for these open places, cached (in
     ``records`` for the records' life, in the cache for a day)."""
