@@ -143,7 +143,6 @@ def _validate_and_save(place: Place, errors: dict[str, list[str]], *, by: Actor)
         raise ValidationError(errors)
     with _audit_actor(by):
         place.save()
-    logger.info("place %s saved by user %s", place.pk, getattr(by, "pk", None))
     return place
 
 
