@@ -141,10 +141,10 @@ def _dp(tables: list[FloatArray], p: int) -> tuple[float, list[int]]:
     return value, allocation
 
 
-def _enumerate(part: _Part, k: int) -> tuple[list[int], float] | None:
+def _enumerate(part: _Part, k: int, limit: int) -> tuple[list[int], float] | None:
     """Best ``k`` sites of a small component by enumeration, or None when too many."""
     n_rows, n_cols = part.problem.n_demand, part.problem.n_candidates
-    if math.comb(n_cols, k) * max(1, n_rows) > ENUMERATION_LIMIT:
+    if math.comb(n_cols, k) * max(1, n_rows) > limit:
         return None
     dense = part.component.matrix.toarray()
     combos = np.array(list(itertools.combinations(range(n_cols), k)), dtype=np.intp)
@@ -155,20 +155,31 @@ def _enumerate(part: _Part, k: int) -> tuple[list[int], float] | None:
 
 
 def _milp(part: _Part, k: int, start: list[int], time_limit_s: float):
-    """Best ``k`` sites of a component by HiGHS: (sites or None, upper bound, status)."""
+    """Best ``k`` sites of a component by HiGHS: (sites or None, upper bound, status).
+
+    Model: maximise ``sum_j c_j x_j + sum_i w_i y_i`` subject to ``y_i <= sum_{j reaches i}
+    x_j`` and ``sum_j x_j <= k``, ``x`` binary, ``0 <= y <= 1``; a row reached by one candidate
+    only is no row at all: its weight goes to that candidate's ``c_j`` (``y_i = x_j``).
+    """
     matrix = part.component.matrix
-    n_rows, n_cols = matrix.shape
-    x_part = sparse.vstack([-matrix.astype(np.float64), sparse.csr_matrix(np.ones((1, n_cols)))])
+    weight = part.component.weight
+    degree = np.diff(matrix.tocsr().indptr)
+    single = degree == 1
+    n_cols = matrix.shape[1]
+    direct = sparse.csr_matrix(matrix[single], dtype=np.float64).T @ weight[single]
+    shared = sparse.csc_matrix(matrix[np.flatnonzero(~single)], dtype=np.float64)
+    n_rows = shared.shape[0]
+    x_part = sparse.vstack([-shared, sparse.csr_matrix(np.ones((1, n_cols)))])
     y_part = sparse.vstack([sparse.identity(n_rows), sparse.csr_matrix((1, n_rows))])
     model = sparse.hstack([x_part, y_part], format="csc")
     model.sort_indices()
     x_start = np.zeros(n_cols)
     x_start[start] = 1.0
-    y_start = np.minimum(matrix @ x_start, 1.0)
+    y_start = np.minimum(shared @ x_start, 1.0)
     values, bound, status = solve(
         time_limit_s=time_limit_s,
         sense=highspy.ObjSense.kMaximize,
-        cost=np.concatenate([np.zeros(n_cols), part.component.weight]),
+        cost=np.concatenate([np.asarray(direct).ravel(), weight[~single]]),
         col_upper=np.ones(n_cols + n_rows),
         integer=np.concatenate([np.ones(n_cols, bool), np.zeros(n_rows, bool)]),
         matrix=model,
@@ -184,7 +195,7 @@ def _value(part: _Part, sites: list[int]) -> float:
     return float(replay(part.problem, sites)[0].sum())
 
 
-def _settle(part: _Part, k: int, tolerance: float, deadline: float) -> None:
+def _settle(part: _Part, k: int, tolerance: float, deadline: float, limit: int) -> None:
     """Make ``f(k)`` exact (or tighter, at the time limit)."""
     sites, _ = (
         swap_improve(part.problem, part.sites[k])
@@ -197,7 +208,7 @@ def _settle(part: _Part, k: int, tolerance: float, deadline: float) -> None:
     part.improve(k, sites, _value(part, sites), part.upper[k])
     if part.exact(k, tolerance):
         return
-    found = _enumerate(part, k)
+    found = _enumerate(part, k, limit)
     if found is not None:
         part.improve(k, found[0], found[1], found[1])
         return
@@ -218,7 +229,13 @@ def _settle(part: _Part, k: int, tolerance: float, deadline: float) -> None:
         part.tried.add(k)
 
 
-def mclp_exact(problem: CoverageProblem, p: int, *, time_limit_s: float = 10.0) -> Solution:
+def mclp_exact(
+    problem: CoverageProblem,
+    p: int,
+    *,
+    time_limit_s: float = 10.0,
+    enumeration_limit: int = ENUMERATION_LIMIT,
+) -> Solution:
     """Maximal covering solved to optimality (or to the time limit), see the module docstring.
 
     Parameters
@@ -229,6 +246,9 @@ def mclp_exact(problem: CoverageProblem, p: int, *, time_limit_s: float = 10.0) 
         Maximum number of new sites (>= 0).
     time_limit_s : float
         Wall-clock limit of the whole search, seconds (> 0). Default 10.
+    enumeration_limit : int
+        A component's best ``k`` sites are enumerated when ``C(m, k) * rows`` is at most this,
+        else solved by HiGHS (0: always HiGHS).
 
     Returns
     -------
@@ -273,7 +293,7 @@ def mclp_exact(problem: CoverageProblem, p: int, *, time_limit_s: float = 10.0) 
             break
         pending.sort(key=lambda item: item[0].lower[item[1]] - item[0].upper[item[1]])
         for part, k in pending:
-            _settle(part, k, tolerance, deadline)
+            _settle(part, k, tolerance, deadline, enumeration_limit)
     sites = [
         int(reduced.candidates[part.component.columns[position]])
         for part, k in zip(parts, allocation, strict=True)
