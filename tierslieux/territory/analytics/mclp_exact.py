@@ -29,11 +29,9 @@ Pure numpy / scipy / highspy: no Django import (checked by import-linter).
 import itertools
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-import highspy
 import numpy as np
-from scipy import sparse
 
 from tierslieux.territory.analytics.mclp_base import (
     CoverageProblem,
@@ -47,7 +45,8 @@ from tierslieux.territory.analytics.mclp_base import (
     make_solution,
     replay,
 )
-from tierslieux.territory.analytics.mclp_highs import relative_gap, solve
+from tierslieux.territory.analytics.mclp_bounds import fixed_milp, fixings, lagrangian
+from tierslieux.territory.analytics.mclp_highs import relative_gap
 from tierslieux.territory.analytics.mclp_reduce import Component, components, reduce_problem
 from tierslieux.territory.analytics.mclp_swap import mclp_greedy_swap, swap_improve
 
@@ -70,6 +69,10 @@ class _Part:
     """Positions (columns of the component) of a solution worth ``lower[k]`` for each ``k``."""
     tried: set[int]
     """``k`` whose MILP ended without proof (time limit)."""
+    bounded: set[int] = field(default_factory=set)
+    """``k`` already tightened by ``_bound``."""
+    multipliers: dict[int, tuple[float, FloatArray]] = field(default_factory=dict)
+    """Lagrangian bound and multipliers of each ``k`` tightened by them."""
 
     def exact(self, k: int, tolerance: float) -> bool:
         return self.upper[k] - self.lower[k] <= tolerance
@@ -154,78 +157,48 @@ def _enumerate(part: _Part, k: int, limit: int) -> tuple[list[int], float] | Non
     return combos[best].tolist(), float(values[best])
 
 
-def _milp(part: _Part, k: int, start: list[int], time_limit_s: float):
-    """Best ``k`` sites of a component by HiGHS: (sites or None, upper bound, status).
-
-    Model: maximise ``sum_j c_j x_j + sum_i w_i y_i`` subject to ``y_i <= sum_{j reaches i}
-    x_j`` and ``sum_j x_j <= k``, ``x`` binary, ``0 <= y <= 1``; a row reached by one candidate
-    only is no row at all: its weight goes to that candidate's ``c_j`` (``y_i = x_j``).
-    """
-    matrix = part.component.matrix
-    weight = part.component.weight
-    degree = np.diff(matrix.tocsr().indptr)
-    single = degree == 1
-    n_cols = matrix.shape[1]
-    direct = sparse.csr_matrix(matrix[single], dtype=np.float64).T @ weight[single]
-    shared = sparse.csc_matrix(matrix[np.flatnonzero(~single)], dtype=np.float64)
-    n_rows = shared.shape[0]
-    x_part = sparse.vstack([-shared, sparse.csr_matrix(np.ones((1, n_cols)))])
-    y_part = sparse.vstack([sparse.identity(n_rows), sparse.csr_matrix((1, n_rows))])
-    model = sparse.hstack([x_part, y_part], format="csc")
-    model.sort_indices()
-    x_start = np.zeros(n_cols)
-    x_start[start] = 1.0
-    y_start = np.minimum(shared @ x_start, 1.0)
-    values, bound, status = solve(
-        time_limit_s=time_limit_s,
-        sense=highspy.ObjSense.kMaximize,
-        cost=np.concatenate([np.asarray(direct).ravel(), weight[~single]]),
-        col_upper=np.ones(n_cols + n_rows),
-        integer=np.concatenate([np.ones(n_cols, bool), np.zeros(n_rows, bool)]),
-        matrix=model,
-        row_lower=np.full(n_rows + 1, -highspy.kHighsInf),
-        row_upper=np.concatenate([np.zeros(n_rows), [float(k)]]),
-        start=np.concatenate([x_start, y_start]),
-    )
-    sites = None if values is None else np.flatnonzero(values[:n_cols] > 0.5).tolist()
-    return sites, bound, status
-
-
 def _value(part: _Part, sites: list[int]) -> float:
     return float(replay(part.problem, sites)[0].sum())
 
 
-def _settle(part: _Part, k: int, tolerance: float, deadline: float, limit: int) -> None:
-    """Make ``f(k)`` exact (or tighter, at the time limit)."""
-    sites, _ = (
-        swap_improve(part.problem, part.sites[k])
-        if len(part.sites[k]) == k
-        else (
-            part.sites[k],
-            0,
-        )
-    )
-    part.improve(k, sites, _value(part, sites), part.upper[k])
+def _bound(part: _Part, k: int, tolerance: float, deadline: float, limit: int) -> None:
+    """Tighten ``f(k)`` cheaply: swaps, enumeration when the component is small, else the
+    Lagrangian bound and its solutions improved by swaps (``mclp_bounds``)."""
+    part.bounded.add(k)
+    if len(part.sites[k]) == k:
+        sites, _ = swap_improve(part.problem, part.sites[k])
+        part.improve(k, sites, _value(part, sites), part.upper[k])
     if part.exact(k, tolerance):
         return
     found = _enumerate(part, k, limit)
     if found is not None:
         part.improve(k, found[0], found[1], found[1])
         return
+    matrix, weight = part.component.matrix, part.component.weight
+    bound, lam, sites, _ = lagrangian(matrix, weight, k, part.lower[k], deadline, tolerance)
+    part.multipliers[k] = (bound, lam)
+    if len(sites):
+        sites, _ = swap_improve(part.problem, sites)
+        part.improve(k, sites, _value(part, sites), bound)
+    part.improve(k, part.sites[k], part.lower[k], bound)
+
+
+def _settle(part: _Part, k: int, tolerance: float, deadline: float) -> None:
+    """Make ``f(k)`` exact (or tighter, at the time limit): fixing by the Lagrangian
+    multipliers, then HiGHS on the candidates left."""
     left = deadline - time.perf_counter()
-    if left <= 0.0:
+    if left <= 0.0 or k not in part.multipliers:
         part.tried.add(k)
         return
-    milp_sites, bound, status = _milp(part, k, part.sites[k], left)
-    value = part.lower[k]
-    if milp_sites is not None and len(milp_sites) <= k:
-        value = _value(part, milp_sites)
-        part.improve(k, milp_sites, value, part.upper[k])
-    if status == "optimal":
-        part.improve(k, part.sites[k], part.lower[k], part.lower[k])
-    else:
-        if math.isfinite(bound):
-            part.improve(k, part.sites[k], part.lower[k], bound)
+    matrix, weight = part.component.matrix, part.component.weight
+    bound, lam = part.multipliers[k]
+    closed, opened = fixings(matrix, lam, weight, k, bound, part.lower[k], tolerance)
+    found_sites, bound, _ = fixed_milp(matrix, weight, k, closed, opened, part.sites[k], left)
+    if found_sites is not None and len(found_sites) <= k:
+        part.improve(k, found_sites, _value(part, found_sites), part.upper[k])
+    # Every solution better than the best known respects the fixings: the bound holds.
+    part.improve(k, part.sites[k], part.lower[k], max(part.lower[k], bound))
+    if not part.exact(k, tolerance):
         part.tried.add(k)
 
 
@@ -292,8 +265,14 @@ def mclp_exact(
             status = "time_limit"
             break
         pending.sort(key=lambda item: item[0].lower[item[1]] - item[0].upper[item[1]])
-        for part, k in pending:
-            _settle(part, k, tolerance, deadline, enumeration_limit)
+        unbounded = [(part, k) for part, k in pending if k not in part.bounded]
+        # Cheap bounds first, for every pair of the upper allocation; HiGHS only for the
+        # pairs still in it once they are all bounded.
+        for part, k in unbounded:
+            _bound(part, k, tolerance, deadline, enumeration_limit)
+        if not unbounded:
+            for part, k in pending:
+                _settle(part, k, tolerance, deadline)
     sites = [
         int(reduced.candidates[part.component.columns[position]])
         for part, k in zip(parts, allocation, strict=True)

@@ -88,7 +88,7 @@ def solve(
     matrix: sparse.csc_matrix,
     row_lower: FloatArray,
     row_upper: FloatArray,
-    start: FloatArray,
+    start: FloatArray | None,
     time_limit_s: float,
 ) -> tuple[FloatArray | None, float, Status]:
     """Pass the column-wise model to HiGHS, warm start, run: column values (or None), best

@@ -16,7 +16,9 @@ reach a point only ``s`` reaches, so the best ``j`` for ``s`` is the larger of t
 overall and the best ``add + overlap`` among those. For each chosen site in turn, the best swap
 is applied when it gains more than a relative tolerance; passes repeat until one applies none.
 Each applied swap strictly increases the covered weight, so the search ends; it starts from
-the greedy solution, so it is never worse than the greedy.
+the greedy solution, so it is never worse than the greedy. A second start, the sites of a short
+Lagrangian descent (``mclp_bounds.lagrangian``), escapes local optima that swaps from the
+greedy do not (Nouvelle-Aquitaine, p = 50: 0.9 % under the optimum from the greedy alone).
 
 Pure numpy / scipy: no Django import (checked by import-linter).
 """
@@ -24,6 +26,7 @@ Pure numpy / scipy: no Django import (checked by import-linter).
 import math
 
 import numpy as np
+from scipy import sparse
 
 from tierslieux.territory.analytics.mclp_base import (
     BoolArray,
@@ -36,7 +39,9 @@ from tierslieux.territory.analytics.mclp_base import (
     greedy_order,
     lazy_greedy,
     make_solution,
+    replay,
 )
+from tierslieux.territory.analytics.mclp_bounds import lagrangian
 
 #: A swap is applied when it gains more than this share of the weight left to cover.
 RELATIVE_TOLERANCE = 1e-12
@@ -126,8 +131,29 @@ def swap_improve(problem: CoverageProblem, sites: list[int]) -> tuple[list[int],
     return current, swaps
 
 
-def mclp_greedy_swap(problem: CoverageProblem, p: int) -> Solution:
-    """Maximal covering by the lazy greedy algorithm followed by swaps until none gains.
+def _lagrangian_start(problem: CoverageProblem, k: int, lower: float, steps: int) -> list[int]:
+    """Sites of the best Lagrangian solution after ``steps`` subgradient steps (on the rows not
+    yet covered)."""
+    rows = np.flatnonzero(problem.coverable)
+    if len(rows) == 0:
+        return []
+    matrix, weight = problem.reach[rows], problem.demand_weight[rows]
+    _, _, sites, _ = lagrangian(
+        sparse.csc_matrix(matrix),
+        weight,
+        k,
+        lower,
+        deadline=math.inf,
+        tolerance=RELATIVE_TOLERANCE * max(1.0, float(weight.sum())),
+        steps=steps,
+    )
+    return sites
+
+
+def mclp_greedy_swap(problem: CoverageProblem, p: int, *, lagrangian_steps: int = 200) -> Solution:
+    """Maximal covering by local search: the lazy greedy solution improved by swaps until none
+    gains, and a second start, the sites of a short Lagrangian descent (``mclp_bounds``), also
+    improved by swaps; the better of the two.
 
     Never worse than ``location.mclp_greedy`` (it starts from its sites and only applies
     swaps that gain) and never better than ``mclp_exact``.
@@ -138,6 +164,8 @@ def mclp_greedy_swap(problem: CoverageProblem, p: int) -> Solution:
         The instance.
     p : int
         Maximum number of new sites (>= 0).
+    lagrangian_steps : int
+        Subgradient steps of the second start (0: greedy start only). Default 200.
 
     Returns
     -------
@@ -151,6 +179,13 @@ def mclp_greedy_swap(problem: CoverageProblem, p: int) -> Solution:
     if len(sites) == max_sites and max_sites > 0:
         # Fewer sites than p means the greedy covered every coverable point: nothing to gain.
         sites, _ = swap_improve(problem, sites)
+        if lagrangian_steps > 0:
+            value = float(replay(problem, sites)[0].sum())
+            other = _lagrangian_start(problem, max_sites, value, lagrangian_steps)
+            if len(other):
+                other, _ = swap_improve(problem, other)
+                if float(replay(problem, other)[0].sum()) > value:
+                    sites = other
     return make_solution(
         problem,
         greedy_order(problem, np.asarray(sites, dtype=np.intp)),
