@@ -45,7 +45,13 @@ from tierslieux.territory.analytics.mclp_base import (
     make_solution,
     replay,
 )
-from tierslieux.territory.analytics.mclp_bounds import fixed_milp, fixings, lagrangian
+from tierslieux.territory.analytics.mclp_bounds import (
+    LAGRANGE_STEPS,
+    bound_table,
+    fixed_milp,
+    fixings,
+    lagrangian,
+)
 from tierslieux.territory.analytics.mclp_highs import relative_gap
 from tierslieux.territory.analytics.mclp_reduce import Component, components, reduce_problem
 from tierslieux.territory.analytics.mclp_swap import mclp_greedy_swap, swap_improve
@@ -54,6 +60,8 @@ from tierslieux.territory.analytics.mclp_swap import mclp_greedy_swap, swap_impr
 ENUMERATION_LIMIT = 200_000
 #: Greedy prefixes used for the submodular upper bound of a component (evenly spread).
 BOUND_PREFIXES = 32
+#: Subgradient steps of a component's first Lagrangian descent (later ones: LAGRANGE_STEPS).
+FIRST_STEPS = 150
 
 
 @dataclass
@@ -175,8 +183,23 @@ def _bound(part: _Part, k: int, tolerance: float, deadline: float, limit: int) -
         part.improve(k, found[0], found[1], found[1])
         return
     matrix, weight = part.component.matrix, part.component.weight
-    bound, lam, sites, _ = lagrangian(matrix, weight, k, part.lower[k], deadline, tolerance)
+    # A first, short descent gives a bound for every k (bound_table), so that the next rounds
+    # choose their pairs well; later ones start from the last multipliers.
+    last = part.multipliers[max(part.multipliers)][1] if part.multipliers else None
+    bound, lam, sites, _ = lagrangian(
+        matrix,
+        weight,
+        k,
+        part.lower[k],
+        deadline,
+        tolerance,
+        steps=FIRST_STEPS if last is None else LAGRANGE_STEPS,
+        start=last,
+    )
     part.multipliers[k] = (bound, lam)
+    table = bound_table(matrix, weight, lam, part.kmax)
+    for k2 in range(part.kmax, 0, -1):
+        part.improve(k2, part.sites[k2], part.lower[k2], float(table[k2]))
     if len(sites):
         sites, _ = swap_improve(part.problem, sites)
         part.improve(k, sites, _value(part, sites), bound)
@@ -228,14 +251,16 @@ def mclp_exact(
     Solution
         ``method="mclp_exact"``; ``status`` ``optimal`` (``gap`` 0) or ``time_limit`` (best
         solution found, ``gap`` to the proven bound); ``objective = new_weight``, ``bound`` an
-        upper bound of the new weight. Never worse than ``mclp_greedy_swap``. ``chosen`` is the
-        solution re-ordered greedily.
+        upper bound of the new weight. Never worse than swaps from the greedy
+        (``mclp_greedy_swap(..., lagrangian_steps=0)``). ``chosen`` is the solution re-ordered
+        greedily.
     """
     if not time_limit_s > 0.0:
         raise ValueError(f"time_limit_s must be > 0, got {time_limit_s!r}")
     deadline = time.perf_counter() + time_limit_s
     max_sites = check_p(problem, p)
-    heuristic = mclp_greedy_swap(problem, max_sites)
+    # Swaps from the greedy only: the Lagrangian descents below give the other starts.
+    heuristic = mclp_greedy_swap(problem, max_sites, lagrangian_steps=0)
     if max_sites == 0 or len(heuristic.chosen) < max_sites:
         # Nothing to open, or the greedy covered every coverable demand point: optimal.
         return make_solution(
