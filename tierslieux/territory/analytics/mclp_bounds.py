@@ -58,9 +58,8 @@ def lagrangian(
 ) -> tuple[float, FloatArray, list[int], float]:
     """Subgradient descent on ``L`` from ``start`` (default: each row's weight shared among the
     candidates that reach it): (best bound, its multipliers, best sites, their value)."""
-    # float32 products (half the memory traffic); sums of the bound in float64.
-    by_column = sparse.csr_matrix(matrix.T, dtype=np.float32)
-    by_row = sparse.csr_matrix(matrix, dtype=np.float32)
+    by_column = sparse.csr_matrix(matrix.T, dtype=np.float64)
+    by_row = sparse.csr_matrix(matrix, dtype=np.float64)
     if start is None:
         lam = weight / np.maximum(1, np.diff(by_row.indptr))
     else:
@@ -70,13 +69,13 @@ def lagrangian(
     best_value = -np.inf
     theta, stale = 2.0, 0
     for _ in range(steps):
-        c = (by_column @ lam.astype(np.float32)).astype(np.float64)
+        c = by_column @ lam
         top = _top(c, k)
         pay = weight > lam
         bound = float((weight - lam)[pay].sum() + c[top].sum())
         x = np.zeros(matrix.shape[1])
         x[top] = 1.0
-        cover = (by_row @ x.astype(np.float32)).astype(np.float64)
+        cover = by_row @ x
         value = float(weight[cover > 0.0].sum())
         if value > best_value:
             best_value, best_sites = value, top.tolist()
