@@ -56,7 +56,11 @@ def test_the_solver_prints_nothing_on_the_standard_output():
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("exact", "cover_all", "demand"),
-    list(itertools.product([False, True], [False, True], ["communes", "grid"])),
+    [
+        # The exact methods solve a whole-region MILP: slow.
+        pytest.param(*combination, marks=[pytest.mark.slow] if combination[0] else [])
+        for combination in itertools.product([False, True], [False, True], ["communes", "grid"])
+    ],
 )
 def test_json_output_parses_for_every_option(places, capfd, exact, cover_all, demand):
     """The command writes to the real standard output (descriptor 1, captured by capfd), as
@@ -88,6 +92,7 @@ def test_json_output_parses_for_every_option(places, capfd, exact, cover_all, de
         assert data["bound"] is None and data["gap"] is None
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_exact_reports_the_optimum_and_the_heuristic_is_no_better(places):
     out = StringIO()
