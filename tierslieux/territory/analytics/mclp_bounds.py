@@ -46,6 +46,17 @@ def _top(c: FloatArray, k: int) -> IndexArray:
     return top[c[top] > 0.0]
 
 
+def _cover_counts(matrix: sparse.csc_matrix, columns: IndexArray) -> FloatArray:
+    """How many of ``columns`` reach each row (``A x`` for the 0/1 vector ``x`` of
+    ``columns``), reading only those columns."""
+    starts = matrix.indptr[columns]
+    lengths = matrix.indptr[columns + 1] - starts
+    total = int(lengths.sum())
+    offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    rows = matrix.indices[np.repeat(starts, lengths) + offsets]
+    return np.bincount(rows, minlength=matrix.shape[0]).astype(np.float64)
+
+
 def lagrangian(
     matrix: sparse.csc_matrix,
     weight: FloatArray,
@@ -58,12 +69,10 @@ def lagrangian(
 ) -> tuple[float, FloatArray, list[int], float]:
     """Subgradient descent on ``L`` from ``start`` (default: each row's weight shared among the
     candidates that reach it): (best bound, its multipliers, best sites, their value)."""
+    matrix = sparse.csc_matrix(matrix)
     by_column = sparse.csr_matrix(matrix.T, dtype=np.float64)
-    by_row = sparse.csr_matrix(matrix, dtype=np.float64)
-    if start is None:
-        lam = weight / np.maximum(1, np.diff(by_row.indptr))
-    else:
-        lam = np.clip(start, 0.0, weight)
+    degree = np.diff(matrix.tocsr().indptr)
+    lam = weight / np.maximum(1, degree) if start is None else np.clip(start, 0.0, weight)
     best_bound, best_lam = np.inf, lam.copy()
     best_sites: list[int] = []
     best_value = -np.inf
@@ -73,9 +82,7 @@ def lagrangian(
         top = _top(c, k)
         pay = weight > lam
         bound = float((weight - lam)[pay].sum() + c[top].sum())
-        x = np.zeros(matrix.shape[1])
-        x[top] = 1.0
-        cover = by_row @ x
+        cover = _cover_counts(matrix, top)
         value = float(weight[cover > 0.0].sum())
         if value > best_value:
             best_value, best_sites = value, top.tolist()
