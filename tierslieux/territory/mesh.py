@@ -11,6 +11,7 @@ when its app is ready (``tierslieux/places/mesh.py``).
 
 import datetime
 import math
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -430,6 +431,12 @@ class Recommendation:
     uncoverable: int
     """Inhabitants that no candidate site can bring within the threshold."""
     places: int
+    new_inhabitants: int = 0
+    """Inhabitants the new sites bring within the threshold (the objective maximised)."""
+    bound: int | None = None
+    """Proven upper bound of ``new_inhabitants`` (exact methods; None for the heuristics)."""
+    solve_s: float = 0.0
+    """Seconds spent optimising (the reach matrices built, the instance read: not counted)."""
 
     @property
     def share_before(self) -> float:
@@ -497,7 +504,9 @@ def mesh_recommend(
     """Where to open ``new`` places to bring the most inhabitants within the threshold (MCLP);
     with ``new=None``, the fewest places that bring everyone reachable within it (set cover).
 
-    Candidates are the communes' town halls; the open places are kept. ``report(fraction,
+    Candidates are the communes' town halls; the open places are kept. ``exact``: the proven
+    optimum (``location.mclp_exact`` / ``set_cover_exact``); else the greedy improved by swaps
+    (``location.mclp_greedy_swap``) or the greedy set cover. ``report(fraction,
     message)`` is called as the work goes (for background tasks).
     """
     params = params or MeshParams.from_settings()
@@ -506,13 +515,15 @@ def mesh_recommend(
     say(0.05, "Reading the territory and the places")
     problem, demand, candidates, n_places = _problem(params)
     say(0.4, "Optimising")
+    started = time.perf_counter()
     if new is None:
         solve = location.set_cover_exact if exact else location.set_cover_greedy
         solution = solve(problem, time_limit_s=time_limit_s) if exact else solve(problem)
     elif exact:
         solution = location.mclp_exact(problem, new, time_limit_s=time_limit_s)
     else:
-        solution = location.mclp_greedy(problem, new)
+        solution = location.mclp_greedy_swap(problem, new)
+    solve_s = time.perf_counter() - started
     say(0.9, "Preparing the results")
     communes = _commune_table()
     sites = [
@@ -540,6 +551,9 @@ def mesh_recommend(
         covered_after=round(solution.covered_weight),
         uncoverable=round(solution.uncoverable_weight),
         places=n_places,
+        new_inhabitants=round(solution.new_weight),
+        bound=round(solution.bound) if new is not None and math.isfinite(solution.bound) else None,
+        solve_s=solve_s,
     )
 
 

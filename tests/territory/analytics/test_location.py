@@ -11,10 +11,8 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from tierslieux.territory.analytics import location
 from tierslieux.territory.analytics.location import (
     CoverageProblem,
-    Solution,
     marginal_gain,
     mclp_exact,
     mclp_greedy,
@@ -261,20 +259,6 @@ def test_a_wrongly_valued_warm_start_is_solved_again():
     assert solution.status == "optimal"
     assert solution.objective == pytest.approx(reference.fun)
     assert solution.bound == pytest.approx(reference.fun)
-
-
-def test_the_greedy_sites_are_kept_when_the_solver_finds_nothing(monkeypatch):
-    """If the solver returns no solution (time limit before any), the greedy sites stay."""
-    problem = _problem(TRAP, np.ones(6))
-
-    def no_solution(lp, start, time_limit_s):
-        solver = location._highs(time_limit_s)
-        return solver, None
-
-    monkeypatch.setattr(location, "_run", no_solution)
-    solution = mclp_exact(problem, 2)
-    assert isinstance(solution, Solution)
-    assert solution.covered_weight == mclp_greedy(problem, 2).covered_weight
 
 
 small_instances = st.integers(0, 2**32 - 1).map(

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tierslieux.territory.management.commands._mesh_options import add_mesh_arguments, mesh_params
 from tierslieux.territory.mesh import mesh_recommend
 
+MAX_TIME_LIMIT_S = 3600.0
+
 
 class Command(BaseCommand):
     help = (
@@ -17,12 +19,20 @@ class Command(BaseCommand):
         add_mesh_arguments(parser)
         parser.add_argument("--new", type=int, default=10, help="Number of new places (10).")
         parser.add_argument("--cover-all", action="store_true", help="Set covering instead.")
-        parser.add_argument("--exact", action="store_true", help="MILP (HiGHS) instead of greedy.")
-        parser.add_argument("--time-limit", type=float, default=10.0, help="Seconds (exact).")
+        parser.add_argument(
+            "--exact",
+            action="store_true",
+            help="Proven optimum (reductions, components, HiGHS) instead of greedy + swaps.",
+        )
+        parser.add_argument(
+            "--time-limit", type=float, default=10.0, help="Seconds, at most 3600 (exact)."
+        )
 
     def handle(self, *args, **options):
         if options["new"] < 1 and not options["cover_all"]:
             raise CommandError("--new must be at least 1")
+        if not 0 < options["time_limit"] <= MAX_TIME_LIMIT_S:
+            raise CommandError(f"--time-limit must be > 0 and at most {MAX_TIME_LIMIT_S:g} s")
         try:
             result = mesh_recommend(
                 mesh_params(options),
@@ -38,8 +48,9 @@ class Command(BaseCommand):
         w = self.stdout.write
         gap = f", gap {result.gap:.3%}" if result.gap is not None else ""
         w(
-            f"Method: {result.method} ({result.status}{gap}); threshold {result.params.minutes:g} "
-            f"min; demand: {result.params.demand}; {result.places} open places kept"
+            f"Method: {result.method} ({result.status}{gap}, {result.solve_s:.3f} s); threshold "
+            f"{result.params.minutes:g} min; demand: {result.params.demand}; {result.places} open "
+            "places kept"
         )
         w(
             f"Within the threshold: {result.covered_before:,} -> {result.covered_after:,} of "

@@ -1,0 +1,218 @@
+"""Exact siting through reductions, components and a dynamic programme; greedy + swaps.
+
+Every exact figure is checked against brute force (itertools.combinations) on small
+instances, drawn at random and by hypothesis, including instances built of several independent
+blocks (so that the dynamic programme over components is exercised)."""
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose
+from scipy import sparse
+
+from tierslieux.territory.analytics import mclp_exact as exact_module
+from tierslieux.territory.analytics.location import (
+    CoverageProblem,
+    mclp_exact,
+    mclp_greedy,
+    mclp_greedy_swap,
+)
+from tierslieux.territory.analytics.mclp_reduce import (
+    components,
+    dominated_columns,
+    merge_rows,
+    reduce_problem,
+)
+from tierslieux.territory.analytics.mclp_swap import swap_improve
+
+
+def _problem(dense, weight, already=None) -> CoverageProblem:
+    dense = np.asarray(dense, dtype=bool)
+    already = np.zeros(dense.shape[0], bool) if already is None else np.asarray(already, bool)
+    return CoverageProblem(np.asarray(weight, dtype=np.float64), sparse.csr_matrix(dense), already)
+
+
+def _brute_force(dense, weight, already, p) -> float:
+    """Best weight newly covered with at most p sites."""
+    open_weight = np.where(already, 0.0, weight)
+    best = 0.0
+    for sites in itertools.combinations(range(dense.shape[1]), min(p, dense.shape[1])):
+        best = max(best, float(open_weight[dense[:, list(sites)].any(axis=1)].sum()))
+    return best
+
+
+def _blocks(rng: np.random.Generator, n_blocks: int, max_rows=12, max_cols=5):
+    """A block-diagonal instance (independent components), rows and columns shuffled."""
+    parts = []
+    for _ in range(n_blocks):
+        n, m = int(rng.integers(1, max_rows + 1)), int(rng.integers(1, max_cols + 1))
+        parts.append(rng.random((n, m)) < rng.uniform(0.15, 0.6))
+    dense = sparse.block_diag([sparse.csr_matrix(b) for b in parts]).toarray().astype(bool)
+    dense = dense[rng.permutation(dense.shape[0])][:, rng.permutation(dense.shape[1])]
+    weight = rng.integers(0, 50, dense.shape[0]).astype(np.float64)
+    already = rng.random(dense.shape[0]) < 0.15
+    return dense, weight, already
+
+
+def test_identical_rows_are_merged_with_their_weights_summed():
+    dense = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1], [1, 0, 1]], dtype=bool)
+    merged, weight = merge_rows(sparse.csr_matrix(dense), np.array([1.0, 2.0, 3.0, 4.0]))
+    assert merged.toarray().tolist() == [[True, False, True], [False, True, False]]
+    assert weight.tolist() == [8.0, 2.0]
+
+
+def test_dominated_candidates_are_found():
+    # c0 {0}, c1 {0, 1}, c2 {0, 1} (same as c1: only the lowest index is kept), c3 {2}.
+    dense = np.array([[1, 1, 1, 0], [0, 1, 1, 0], [0, 0, 0, 1]], dtype=bool)
+    assert dominated_columns(sparse.csc_matrix(dense)).tolist() == [0, 2]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_dominated_columns_against_the_definition(seed):
+    rng = np.random.default_rng(seed)
+    dense = rng.random((int(rng.integers(1, 15)), int(rng.integers(1, 12)))) < 0.4
+    dense = dense[:, dense.any(axis=0)]
+    sets = [frozenset(np.flatnonzero(dense[:, j])) for j in range(dense.shape[1])]
+    expected = [
+        j
+        for j, a in enumerate(sets)
+        if any(k != j and a <= b and (a != b or k < j) for k, b in enumerate(sets))
+    ]
+    assert dominated_columns(sparse.csc_matrix(dense)).tolist() == expected
+
+
+def test_reductions_and_components_on_a_hand_made_instance():
+    # Block A: rows 0-2, c0 {0, 1}, c1 {1} (dominated), c2 {1, 2}; block B: rows 3 and 6
+    # (reached by c3 alone: merged), c3. Row 4: already covered; row 5: reached by nobody.
+    dense = np.zeros((7, 4), dtype=bool)
+    dense[[0, 1], 0] = dense[1, 1] = dense[[1, 2], 2] = dense[[3, 4, 6], 3] = True
+    problem = _problem(dense, [1, 2, 3, 4, 5, 6, 7], already=[0, 0, 0, 0, 1, 0, 0])
+    reduced = reduce_problem(problem)
+    assert reduced.candidates.tolist() == [0, 2, 3]
+    assert sorted(reduced.weight.tolist()) == [1.0, 2.0, 3.0, 11.0]
+    parts = components(reduced)
+    assert [part.total for part in parts] == [11.0, 6.0]
+    assert [reduced.candidates[part.columns].tolist() for part in parts] == [[3], [0, 2]]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_reduced_instance_has_the_same_optimum(seed):
+    rng = np.random.default_rng(seed)
+    dense, weight, already = _blocks(rng, int(rng.integers(1, 4)))
+    problem = _problem(dense, weight, already)
+    reduced = reduce_problem(problem)
+    small = reduced.matrix.toarray()
+    for p in range(1, 4):
+        assert_allclose(
+            _brute_force(small, reduced.weight, np.zeros(len(reduced.weight), bool), p),
+            _brute_force(dense, weight, already, p),
+        )
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_programme_over_tables_equals_every_allocation(seed):
+    rng = np.random.default_rng(seed)
+    tables = [
+        np.concatenate([[0.0], np.cumsum(rng.integers(0, 20, int(rng.integers(0, 4))))])
+        for _ in range(int(rng.integers(1, 5)))
+    ]
+    p = int(rng.integers(0, 6))
+    best = max(
+        sum(t[k] for t, k in zip(tables, ks, strict=True))
+        for ks in itertools.product(*[range(len(t)) for t in tables])
+        if sum(ks) <= p
+    )
+    value, allocation = exact_module._dp(tables, p)
+    assert value == best
+    assert sum(allocation) <= p
+    assert sum(t[k] for t, k in zip(tables, allocation, strict=True)) == value
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_exact_equals_brute_force_on_independent_blocks(seed):
+    rng = np.random.default_rng(500 + seed)
+    dense, weight, already = _blocks(rng, int(rng.integers(1, 5)))
+    problem = _problem(dense, weight, already)
+    for p in sorted({1, 2, int(rng.integers(1, min(6, dense.shape[1]) + 1))}):
+        solution = mclp_exact(problem, p)
+        assert solution.status == "optimal" and solution.gap == 0.0
+        assert len(solution.chosen) <= p
+        assert_allclose(solution.new_weight, _brute_force(dense, weight, already, p))
+        assert_allclose(solution.bound, solution.new_weight)
+        covered = already | dense[:, solution.chosen].any(axis=1)
+        assert_allclose(solution.covered_weight, weight[covered].sum())
+
+
+def test_a_component_too_large_to_enumerate_goes_to_the_solver():
+    """With enumeration off, each needed value of a component comes from HiGHS: same optimum."""
+    for seed in range(15):
+        rng = np.random.default_rng(900 + seed)
+        dense, weight, already = _blocks(rng, 3, max_rows=15, max_cols=6)
+        p = int(rng.integers(2, 6))
+        solution = mclp_exact(_problem(dense, weight, already), p, enumeration_limit=0)
+        assert solution.status == "optimal"
+        assert_allclose(solution.new_weight, _brute_force(dense, weight, already, p))
+
+
+def test_a_time_limit_reached_gives_the_best_solution_and_a_bound():
+    rng = np.random.default_rng(3)
+    dense = rng.random((300, 60)) < 0.08
+    problem = _problem(dense, rng.integers(1, 100, 300).astype(float))
+    solution = mclp_exact(problem, 8, time_limit_s=1e-9)
+    heuristic = mclp_greedy_swap(problem, 8, lagrangian_steps=0)
+    assert solution.status in {"time_limit", "optimal"}
+    assert solution.new_weight >= heuristic.new_weight
+    assert solution.bound >= solution.new_weight
+    if solution.status == "time_limit":
+        assert solution.gap > 0.0
+    with pytest.raises(ValueError, match="time_limit_s"):
+        mclp_exact(problem, 8, time_limit_s=0.0)
+
+
+def test_a_swap_escapes_the_greedy_trap():
+    # c0 reaches four points, c1 and c2 three each but together all six.
+    trap = np.array([[1, 1, 0], [1, 1, 0], [1, 0, 1], [1, 0, 1], [0, 1, 0], [0, 0, 1]], bool)
+    problem = _problem(trap, np.ones(6))
+    assert mclp_greedy(problem, 2).new_weight == 5.0
+    solution = mclp_greedy_swap(problem, 2)
+    assert sorted(solution.chosen.tolist()) == [1, 2]
+    assert solution.new_weight == 6.0
+    assert solution.method == "mclp_greedy_swap" and solution.status == "heuristic"
+    assert swap_improve(problem, [0, 1]) == ([2, 1], 1)
+
+
+instances = st.integers(0, 2**32 - 1).map(
+    lambda seed: _blocks(
+        np.random.default_rng(seed), int(np.random.default_rng(seed).integers(1, 4))
+    )
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(instance=instances, data=st.data())
+def test_swaps_never_worse_than_greedy_never_better_than_the_optimum(instance, data):
+    dense, weight, already = instance
+    problem = _problem(dense, weight, already)
+    p = data.draw(st.integers(0, min(dense.shape[1], 6)))
+    greedy = mclp_greedy(problem, p)
+    swapped = mclp_greedy_swap(problem, p)
+    best = _brute_force(dense, weight, already, p)
+    assert greedy.new_weight <= swapped.new_weight + 1e-9
+    assert swapped.new_weight <= best + 1e-9
+    assert len(swapped.chosen) <= p
+    assert list(swapped.gains) == sorted(swapped.gains, reverse=True)
+    covered = already | dense[:, swapped.chosen].any(axis=1)
+    assert_allclose(swapped.covered_weight, weight[covered].sum())
+
+
+@settings(max_examples=60, deadline=None)
+@given(instance=instances, data=st.data())
+def test_exact_equals_brute_force(instance, data):
+    dense, weight, already = instance
+    p = data.draw(st.integers(0, min(dense.shape[1], 6)))
+    solution = mclp_exact(_problem(dense, weight, already), p)
+    assert solution.status == "optimal"
+    assert_allclose(solution.new_weight, _brute_force(dense, weight, already, p))

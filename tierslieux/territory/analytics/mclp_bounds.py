@@ -1,0 +1,211 @@
+"""Best coverage with ``k`` sites of one component: Lagrangian bound, fixing, then HiGHS.
+
+For rows ``i`` of weight ``w_i`` and candidates ``j`` reaching the rows ``M_j``, the maximal
+covering problem is ``max sum_i w_i y_i`` subject to ``y_i <= sum_{j reaches i} x_j``,
+``sum_j x_j <= k``, ``x`` binary, ``0 <= y <= 1``. Relaxing the coverage constraints with
+multipliers ``0 <= lambda_i <= w_i`` gives, for every ``lambda``, an upper bound::
+
+    L(lambda) = sum_i (w_i - lambda_i) + (sum of the k largest positive c_j),
+    c_j = sum_{i in M_j} lambda_i
+
+(``y_i = 1`` pays ``w_i - lambda_i >= 0``; the sites are the ``k`` best ``c_j``). Its minimum
+over ``lambda`` is the linear relaxation's bound; subgradient steps (Polyak's rule towards the
+best known solution) approach it, each step a product by the sparse matrix. Every step's sites
+are also a solution (a lower bound).
+
+**Fixing** (exact): with ``L = L(lambda)`` and ``LB`` the best known solution, opening a
+candidate ``j`` outside the ``k`` best costs at least ``c_(k) - c_j`` (it takes the place of the
+``k``-th), so if ``L - c_(k) + c_j <= LB`` no solution better than ``LB`` opens ``j``; likewise a
+candidate among the ``k`` best whose closing bound ``L - c_j + c_(k+1)`` is at most ``LB`` is in
+every better solution. The MILP then runs on the candidates left, the rows covered by the
+forced ones removed: its optimum, or ``LB`` if larger, is the optimum.
+
+Pure numpy / scipy / highspy: no Django import (checked by import-linter).
+"""
+
+import time
+
+import highspy
+import numpy as np
+from scipy import sparse
+
+from tierslieux.territory.analytics.mclp_base import BoolArray, FloatArray, IndexArray, Status
+from tierslieux.territory.analytics.mclp_highs import solve
+
+#: Subgradient steps at most; the step size halves after this many steps without a better bound.
+LAGRANGE_STEPS = 1000
+LAGRANGE_PATIENCE = 20
+
+
+def _top(c: FloatArray, k: int) -> IndexArray:
+    """The ``k`` largest positive entries (fewer if fewer are positive)."""
+    if k <= 0 or len(c) == 0:
+        return np.zeros(0, dtype=np.intp)
+    k = min(k, len(c))
+    top = np.argpartition(-c, k - 1)[:k]
+    return top[c[top] > 0.0]
+
+
+def _cover_counts(matrix: sparse.csc_matrix, columns: IndexArray) -> FloatArray:
+    """How many of ``columns`` reach each row (``A x`` for the 0/1 vector ``x`` of
+    ``columns``), reading only those columns."""
+    starts = matrix.indptr[columns]
+    lengths = matrix.indptr[columns + 1] - starts
+    total = int(lengths.sum())
+    offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    rows = matrix.indices[np.repeat(starts, lengths) + offsets]
+    return np.bincount(rows, minlength=matrix.shape[0]).astype(np.float64)
+
+
+def lagrangian(
+    matrix: sparse.csc_matrix,
+    weight: FloatArray,
+    k: int,
+    lower: float,
+    deadline: float,
+    tolerance: float,
+    steps: int = LAGRANGE_STEPS,
+    start: FloatArray | None = None,
+) -> tuple[float, FloatArray, list[int], float]:
+    """Subgradient descent on ``L`` from ``start`` (default: each row's weight shared among the
+    candidates that reach it): (best bound, its multipliers, best sites, their value)."""
+    matrix = sparse.csc_matrix(matrix)
+    by_column = sparse.csr_matrix(matrix.T, dtype=np.float64)
+    degree = np.diff(matrix.tocsr().indptr)
+    lam = weight / np.maximum(1, degree) if start is None else np.clip(start, 0.0, weight)
+    best_bound, best_lam = np.inf, lam.copy()
+    best_sites: list[int] = []
+    best_value = -np.inf
+    theta, stale = 2.0, 0
+    for _ in range(steps):
+        c = by_column @ lam
+        top = _top(c, k)
+        pay = weight > lam
+        bound = float((weight - lam)[pay].sum() + c[top].sum())
+        cover = _cover_counts(matrix, top)
+        value = float(weight[cover > 0.0].sum())
+        if value > best_value:
+            best_value, best_sites = value, top.tolist()
+        if bound < best_bound - tolerance:
+            best_bound, best_lam, stale = bound, lam.copy(), 0
+        else:
+            stale += 1
+            if stale >= LAGRANGE_PATIENCE:
+                theta, stale = theta / 2.0, 0
+        target = max(lower, best_value)
+        if best_bound - target <= tolerance or theta < 1e-4 or time.perf_counter() > deadline:
+            break
+        step = pay.astype(np.float64) - cover
+        # Projected: no move out of [0, w] where the multiplier sits on a bound.
+        step[(lam <= 0.0) & (step < 0.0)] = 0.0
+        step[(lam >= weight) & (step > 0.0)] = 0.0
+        norm = float(step @ step)
+        if norm == 0.0:
+            break
+        lam = np.clip(lam + theta * (bound - target) / norm * step, 0.0, weight)
+    return best_bound, best_lam, best_sites, best_value
+
+
+def bound_table(
+    matrix: sparse.csc_matrix, weight: FloatArray, lam: FloatArray, kmax: int
+) -> FloatArray:
+    """``L(lambda)`` for every number of sites ``0 .. kmax`` (one set of multipliers bounds
+    them all: only the number of ``c_j`` summed changes)."""
+    c = sparse.csr_matrix(matrix.T, dtype=np.float64) @ lam
+    gains = np.sort(c[c > 0.0])[::-1][:kmax]
+    table = float(np.maximum(weight - lam, 0.0).sum()) + np.concatenate([[0.0], np.cumsum(gains)])
+    return np.concatenate([table, np.full(kmax + 1 - len(table), table[-1])])
+
+
+def fixings(
+    matrix: sparse.csc_matrix,
+    lam: FloatArray,
+    weight: FloatArray,
+    k: int,
+    bound: float,
+    lower: float,
+    tolerance: float,
+) -> tuple[BoolArray, BoolArray]:
+    """Candidates closed and opened in every solution better than ``lower`` (module docstring)."""
+    c = sparse.csr_matrix(matrix.T, dtype=np.float64) @ lam
+    top = _top(c, k)
+    chosen = np.zeros(len(c), dtype=np.bool_)
+    chosen[top] = True
+    kth = float(c[top].min()) if len(top) == k else 0.0
+    outside = np.where(chosen, -np.inf, c)
+    next_best = max(0.0, float(outside.max())) if len(c) > len(top) else 0.0
+    closed = ~chosen & (bound - kth + np.maximum(c, 0.0) <= lower + tolerance)
+    opened = chosen & (bound - c + next_best <= lower + tolerance)
+    return closed, opened
+
+
+def milp(
+    matrix: sparse.csc_matrix,
+    weight: FloatArray,
+    k: int,
+    start: list[int] | None,
+    time_limit_s: float,
+) -> tuple[list[int] | None, float, Status]:
+    """Best ``k`` sites by HiGHS: (sites or None, upper bound, status).
+
+    A row reached by one candidate only is no row at all: its weight goes to that candidate's
+    cost (``y_i = x_j``)."""
+    degree = np.diff(matrix.tocsr().indptr)
+    single = degree == 1
+    n_cols = matrix.shape[1]
+    direct = sparse.csr_matrix(matrix[single], dtype=np.float64).T @ weight[single]
+    shared = sparse.csc_matrix(matrix[np.flatnonzero(~single)], dtype=np.float64)
+    n_rows = shared.shape[0]
+    x_part = sparse.vstack([-shared, sparse.csr_matrix(np.ones((1, n_cols)))])
+    y_part = sparse.vstack([sparse.identity(n_rows), sparse.csr_matrix((1, n_rows))])
+    model = sparse.hstack([x_part, y_part], format="csc")
+    model.sort_indices()
+    initial = None
+    if start is not None:
+        x_start = np.zeros(n_cols)
+        x_start[start] = 1.0
+        initial = np.concatenate([x_start, np.minimum(shared @ x_start, 1.0)])
+    values, bound, status = solve(
+        time_limit_s=time_limit_s,
+        sense=highspy.ObjSense.kMaximize,
+        cost=np.concatenate([np.asarray(direct).ravel(), weight[~single]]),
+        col_upper=np.ones(n_cols + n_rows),
+        integer=np.concatenate([np.ones(n_cols, bool), np.zeros(n_rows, bool)]),
+        matrix=model,
+        row_lower=np.full(n_rows + 1, -highspy.kHighsInf),
+        row_upper=np.concatenate([np.zeros(n_rows), [float(k)]]),
+        start=initial,
+    )
+    sites = None if values is None else np.flatnonzero(values[:n_cols] > 0.5).tolist()
+    return sites, bound, status
+
+
+def fixed_milp(
+    matrix: sparse.csc_matrix,
+    weight: FloatArray,
+    k: int,
+    closed: BoolArray,
+    opened: BoolArray,
+    start: list[int],
+    time_limit_s: float,
+) -> tuple[list[int] | None, float, Status]:
+    """The MILP on the candidates neither closed nor opened, the opened ones added: (sites or
+    None, upper bound of the best solution respecting the fixings, status)."""
+    forced = np.flatnonzero(opened)
+    covered = np.asarray(matrix[:, forced].sum(axis=1)).ravel() > 0
+    base = float(weight[covered].sum())
+    free = np.flatnonzero(~closed & ~opened)
+    left = k - len(forced)
+    sub = sparse.csc_matrix(matrix[np.flatnonzero(~covered)][:, free])
+    reached = np.diff(sub.tocsr().indptr) > 0
+    sub = sparse.csc_matrix(sub[np.flatnonzero(reached)])
+    sub_weight = weight[np.flatnonzero(~covered)][reached]
+    if left <= 0 or sub.shape[0] == 0 or len(free) == 0:
+        return forced.tolist(), base, "optimal"
+    position = {int(j): n for n, j in enumerate(free)}
+    inside = [position[j] for j in start if j in position]
+    consistent = len(inside) <= left and all(opened[j] or j in position for j in start)
+    sites, bound, status = milp(sub, sub_weight, left, inside if consistent else None, time_limit_s)
+    if sites is None:
+        return None, base + bound, status
+    return forced.tolist() + free[sites].tolist(), base + bound, status
