@@ -3,21 +3,28 @@
 Field names are those of the open data CSV (``data/schemas/tiers-lieux.schema.json``).
 """
 
+import copy
 import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, PatchDict, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import create_model
 
 from tierslieux.api.auth import api_user, write_auth
+from tierslieux.api.problems import problem_response
 from tierslieux.api.schemas import (
+    DEPARTEMENT,
+    EPCI_SIREN,
+    INSEE_COMMUNE,
     MAX_ID,
     NO_NUL,
     PUBLIC_ERRORS,
+    ConflictOut,
     ErrorOut,
     Text,
     ValidationErrorOut,
@@ -33,7 +40,7 @@ from tierslieux.places.models import (
     PlaceState,
 )
 from tierslieux.places.opendata import place_record
-from tierslieux.places.selectors import PlaceFilters, place_get, place_list
+from tierslieux.places.selectors import PlaceFilters, place_get, place_list, place_same_name_get
 from tierslieux.places.services_write import place_create, place_update
 
 router = Router(tags=["tiers-lieux"])
@@ -67,6 +74,11 @@ API_TO_MODEL: dict[str, str] = {
 MODEL_TO_API: dict[str, str] = {model: api for api, model in API_TO_MODEL.items()}
 
 
+def _optional(pattern: str) -> str:
+    """``^(x)$`` -> ``^(x)?$``: the pattern, or the empty string (filter not used)."""
+    return f"^({pattern[1:-1]})?$"
+
+
 class PlacePagination(LimitOffsetPagination):
     """Limit/offset pagination, at most ``MAX_LIMIT`` places a page."""
 
@@ -80,10 +92,10 @@ class PlaceFiltersIn(Schema):
 
     q: str = Field("", max_length=200, pattern=NO_NUL, description="Words searched.")
     departement: str = Field(
-        "", pattern=r"^(\d{2,3}|2[AB])?$", description="Code of the département (e.g. 33)."
+        "", pattern=_optional(DEPARTEMENT), description="Code of the département (e.g. 33)."
     )
-    epci: str = Field("", pattern=r"^(\d{9})?$", description="SIREN of the EPCI.")
-    commune: str = Field("", pattern=r"^(\d{5}|2[AB]\d{3})?$", description="INSEE code.")
+    epci: str = Field("", pattern=_optional(EPCI_SIREN), description="SIREN of the EPCI.")
+    commune: str = Field("", pattern=_optional(INSEE_COMMUNE), description="INSEE code.")
     kind: PlaceKind | None = None
     service: PlaceService | None = None
     state: PlaceState | None = None
@@ -113,10 +125,10 @@ class PlaceOut(Schema):
     ferme_le: datetime.date | None
     adresse: str
     code_postal: str
-    commune_insee: str
+    commune_insee: str = Field(pattern=INSEE_COMMUNE)
     commune: str
-    departement: str
-    epci_siren: str | None
+    departement: str = Field(pattern=DEPARTEMENT)
+    epci_siren: str | None = Field(pattern=EPCI_SIREN)
     longitude: float
     latitude: float
     precision_localisation: LocationPrecision
@@ -144,8 +156,11 @@ class PlaceIn(Schema):
     ouvert_depuis: datetime.date | None = None
     ferme_le: datetime.date | None = None
     adresse: Text = Field("", max_length=300)
-    code_postal: str = Field("", pattern=r"^(\d{5})?$")
-    commune: str = Field(pattern=r"^[0-9AB]{5}$", description="INSEE code of the commune.")
+    code_postal: str = Field("", pattern=r"^(\d{5})?$", description="Postcode, or empty.")
+    commune: str = Field(
+        pattern=INSEE_COMMUNE,
+        description="INSEE code of a commune of the territory (others are refused: 422).",
+    )
     longitude: float | None = Field(None, ge=-180, le=180)
     latitude: float | None = Field(None, ge=-90, le=90)
     precision_localisation: LocationPrecision = LocationPrecision.ADDRESS
@@ -156,6 +171,33 @@ class PlaceIn(Schema):
     site_web: Text = Field("", max_length=300)
     courriel: Text = Field("", max_length=254)
     publie: bool = False
+
+
+# Fields that may be set to null (the others may be left out of a PATCH, never null).
+NULLABLE_FIELDS = frozenset(
+    name
+    for name, field in PlaceIn.model_fields.items()
+    if field.default is None and name != "commune"
+)
+
+
+def _not_in_schema_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def _patch_model() -> type[Schema]:
+    """PlaceIn with every field optional, null only where PlaceIn allows it."""
+    fields: dict[str, Any] = {}
+    for name, field in PlaceIn.model_fields.items():
+        info = copy.copy(field)
+        info.default, info.default_factory = None, None
+        info.json_schema_extra = _not_in_schema_default
+        fields[name] = (field.annotation, info)
+    return create_model("PlacePatchIn", __base__=Schema, __doc__=_PATCH_DOC, **fields)
+
+
+_PATCH_DOC = "The fields to change (the others are kept); null only where a place allows it."
+PlacePatchIn = _patch_model()
 
 
 def place_out(place: Place) -> dict[str, Any]:
@@ -174,11 +216,12 @@ def to_model_data(payload: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def validation_error_out(exc: ValidationError) -> dict[str, Any]:
+def invalid_place(request: HttpRequest, exc: ValidationError) -> Any:
+    """422 problem with the service's messages under the API's field names."""
     errors: dict[str, list[str]] = {}
     for field, messages in exc.message_dict.items():
         errors.setdefault(MODEL_TO_API.get(field, field), []).extend(messages)
-    return {"detail": _("The place is not valid."), "errors": errors}
+    return problem_response(request, 422, _("The place is not valid."), errors=errors)
 
 
 class PlaceRecords:
@@ -235,16 +278,27 @@ def place_detail_view(
 @router.post(
     "/places",
     auth=write_auth,
-    response={201: PlaceOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
+    response={
+        201: PlaceOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        409: ConflictOut,
+        422: ValidationErrorOut,
+    },
     summary="Add a tiers-lieu (directory staff)",
     operation_id="place_create",
 )
 def place_create_view(request: HttpRequest, payload: PlaceIn) -> Any:
+    """A place with the same name (accents and case aside) in the same commune is a 409."""
     _require_change(request.auth)
+    same = place_same_name_get(user=request.auth, name=payload.nom, commune=payload.commune)
+    if same is not None:
+        detail = _("A tiers-lieu with this name already exists in this commune.")
+        return problem_response(request, 409, detail, conflicting_id=same.pk)
     try:
         place = place_create(data=to_model_data(payload.model_dump()), by=request.auth)
     except ValidationError as exc:
-        return Status(422, validation_error_out(exc))
+        return invalid_place(request, exc)
     return Status(201, place_out(place))
 
 
@@ -257,15 +311,16 @@ def place_create_view(request: HttpRequest, payload: PlaceIn) -> Any:
 )
 def place_update_view(
     request: HttpRequest,
-    payload: PatchDict[PlaceIn],
+    payload: PlacePatchIn,  # type: ignore[valid-type]
     place_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> Any:
     _require_change(request.auth)
     place = place_get(user=request.auth, pk=place_id)
     if place is None:
         raise HttpError(404, _("No tiers-lieu has this id."))
+    data = to_model_data(payload.model_dump(exclude_unset=True))
     try:
-        place = place_update(place=place, data=to_model_data(payload), by=request.auth)
+        place = place_update(place=place, data=data, by=request.auth)
     except ValidationError as exc:
-        return Status(422, validation_error_out(exc))
+        return invalid_place(request, exc)
     return place_out(place)
