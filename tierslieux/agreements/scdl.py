@@ -125,6 +125,10 @@ def scdl_row(application: Application) -> dict[str, str]:
         period = f"{decision.payment_starts_on:%Y-%m-%d}/{decision.payment_ends_on:%Y-%m-%d}"
     elif decision.payment_starts_on:
         period = f"{decision.payment_starts_on:%Y-%m-%d}"
+    else:
+        # No schedule known yet (the column is required by 2.1.1): the decision's date, the
+        # earliest day a payment can be made.
+        period = f"{decision.committee_on:%Y-%m-%d}"
     agreement = _agreement(application)
     if agreement is not None:
         if agreement.signed_on:
