@@ -97,9 +97,10 @@ def test_every_error_is_a_documented_problem(client):
 def test_the_schema_is_as_strict_as_the_server(client):
     schemas = client.get(reverse("api:openapi-json")).json()["components"]["schemas"]
     patch = schemas["PlacePatchIn"]["properties"]
-    for name in ("statut", "publie", "precision_localisation", "nom", "commune"):
+    for name in ("statut", "publie", "precision_localisation", "nom", "commune", "latitude"):
         assert "anyOf" not in patch[name] or {"type": "null"} not in patch[name]["anyOf"], name
         assert "default" not in patch[name]
-    for name in ("ouvert_depuis", "longitude", "mode_gestion", "acces_pmr"):
+    for name in ("ouvert_depuis", "ferme_le", "mode_gestion", "acces_pmr"):
         assert {"type": "null"} in patch[name]["anyOf"], name
     assert schemas["PlaceIn"]["properties"]["commune"]["pattern"] == r"^(\d{5}|2[AB]\d{3})$"
+    assert schemas["PlaceIn"]["properties"]["courriel"]["pattern"].startswith("^(")

@@ -39,7 +39,7 @@ def _cell(value):
 def test_coverage_per_commune_equals_the_mesh_page_csv(client):
     PlaceFactory(name="Guéret")  # one open place in the territory
     rows = [r for r in _csv(client, "communes") if r["departement"] == "23"]
-    response = client.get("/api/v1/territoire/communes?departement=23")
+    response = client.get("/api/v1/territoire/communes?departement=23&limit=1000")
     assert response.status_code == 200
     assert response["Cache-Control"] == "public, max-age=300"
     body = response.json()
@@ -55,7 +55,7 @@ def test_coverage_filters_and_pages(client):
     assert white["items"] and all(item["zone_blanche"] for item in white["items"])
     page = client.get("/api/v1/territoire/communes?departement=23&limit=5&offset=5").json()
     assert len(page["items"]) == 5
-    assert client.get("/api/v1/territoire/communes?limit=5001").status_code == 422
+    assert client.get("/api/v1/territoire/communes?limit=1001").status_code == 422
     assert client.get("/api/v1/territoire/communes?departement=2C").status_code == 422
 
 
@@ -63,9 +63,10 @@ def test_departements_and_white_zones_equal_their_csv(client):
     PlaceFactory()
     deps = client.get("/api/v1/territoire/departements").json()["items"]
     assert [{k: _cell(v) for k, v in d.items()} for d in deps] == _csv(client, "departements")
-    zones = client.get("/api/v1/territoire/zones-blanches?limit=5000").json()
-    assert [{k: _cell(v) for k, v in z.items()} for z in zones["items"]] == _csv(
-        client, "zones-blanches"
+    zones = client.get("/api/v1/territoire/zones-blanches?limit=1000").json()
+    assert zones["count"] == len(_csv(client, "zones-blanches"))
+    assert [{k: _cell(v) for k, v in z.items()} for z in zones["items"]] == (
+        _csv(client, "zones-blanches")[:1000]
     )
     ranks = [z["rang"] for z in zones["items"]]
     assert ranks == sorted(ranks)
@@ -111,7 +112,7 @@ def test_key_figures_carry_definitions_and_data_dates(client):
     assert codes and len(codes) == len(set(codes))
     assert all(row["definition"] for row in body["indicateurs"])
     future = client.get(f"/api/v1/indicateurs?annee={year + 1}")
-    assert future.status_code == 422 and "annee" in future.json()["errors"]
+    assert future.status_code == 404
     assert client.get("/api/v1/indicateurs?departement=75").status_code == 404
 
 

@@ -27,7 +27,7 @@ from tierslieux.territory.mesh_cache import mesh_report_cached
 
 router = Router(tags=["maillage"])
 
-MAX_LIMIT = 5000  # more than the communes of any région
+MAX_LIMIT = 1000  # more than the communes of any département
 
 
 class MeshParamsOut(Schema):
@@ -113,7 +113,7 @@ class CommuneCoverageFilters(Schema):
         "", pattern=r"^(\d{2,3}|2[AB])?$", description="Code of a département (e.g. 23)."
     )
     zone_blanche: bool | None = Field(None, description="Only white zones (true) or the others.")
-    limit: int = Field(MAX_LIMIT, ge=1, le=MAX_LIMIT, description="Communes per page.")
+    limit: int = Field(500, ge=1, le=MAX_LIMIT, description="Communes per page.")
     offset: int = Field(0, ge=0, le=1_000_000, description="Communes skipped.")
 
 

@@ -5,7 +5,7 @@ Field names are those of the open data CSV (``data/schemas/tiers-lieux.schema.js
 
 import copy
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -13,13 +13,24 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import create_model
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    StrictBool,
+    StrictFloat,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from tierslieux.api.auth import api_user, write_auth
 from tierslieux.api.problems import problem_response
 from tierslieux.api.schemas import (
     DEPARTEMENT,
+    EMAIL,
     EPCI_SIREN,
+    HTTP_URL,
     INSEE_COMMUNE,
     MAX_ID,
     NO_NUL,
@@ -145,40 +156,99 @@ class PlaceOut(Schema):
     publie: bool = Field(description="Shown to the public (always true for the public).")
 
 
+def _text_only(value: Any) -> Any:
+    """JSON dates are text: a number is not a date (pydantic would read it as a timestamp)."""
+    if value is not None and not isinstance(value, str):
+        raise ValueError("a date is text: YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[datetime.date, BeforeValidator(_text_only)]
+Longitude = Annotated[StrictFloat, Field(ge=-180, le=180)]
+Latitude = Annotated[StrictFloat, Field(ge=-90, le=90)]
+
+
+def _json_object(value: Any) -> Any:
+    """The body must be a JSON object (ninja schemas would also read attributes of a list)."""
+    if not isinstance(getattr(value, "_obj", value), dict):  # ninja wraps it in a DjangoGetter
+        raise ValueError("the body must be a JSON object")
+    return value
+
+
+def _both_or_neither(name: str, other: str) -> dict[str, Any]:
+    return {
+        "if": {"required": [name], "properties": {name: {"type": "number"}}},
+        "then": {"required": [other], "properties": {other: {"type": "number"}}},
+    }
+
+
 class PlaceIn(Schema):
-    """A place entered by directory staff. Without coordinates, the commune's town hall."""
+    """A place entered by directory staff: both coordinates, or neither (the commune's town
+    hall then)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                _both_or_neither("longitude", "latitude"),
+                _both_or_neither("latitude", "longitude"),
+                # A closed place needs its closing date.
+                {
+                    "if": {"required": ["statut"], "properties": {"statut": {"const": "closed"}}},
+                    "then": {
+                        "required": ["ferme_le"],
+                        "properties": {"ferme_le": {"type": "string", "format": "date"}},
+                    },
+                },
+            ]
+        }
+    )
 
     nom: Text = Field(min_length=1, max_length=200)
     description: Text = ""
     types: list[PlaceKind] = Field(default_factory=list, max_length=len(PlaceKind))
     services: list[PlaceService] = Field(default_factory=list, max_length=len(PlaceService))
     statut: PlaceState = PlaceState.OPEN
-    ouvert_depuis: datetime.date | None = None
-    ferme_le: datetime.date | None = None
+    ouvert_depuis: IsoDate | None = None
+    ferme_le: IsoDate | None = None
     adresse: Text = Field("", max_length=300)
     code_postal: str = Field("", pattern=r"^(\d{5})?$", description="Postcode, or empty.")
     commune: str = Field(
         pattern=INSEE_COMMUNE,
-        description="INSEE code of a commune of the territory (others are refused: 422).",
+        description=(
+            "INSEE code of a commune of the territory; a well-formed code of another commune "
+            "is a 422 (the list is GET /communes, or the mesh's /territoire/communes)."
+        ),
     )
-    longitude: float | None = Field(None, ge=-180, le=180)
-    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: Longitude | None = None
+    latitude: Latitude | None = Field(None, validate_default=True)
     precision_localisation: LocationPrecision = LocationPrecision.ADDRESS
     mode_gestion: LegalForm | None = None
-    acces_pmr: bool | None = None
-    acces_fibre: bool | None = None
+    acces_pmr: StrictBool | None = None
+    acces_fibre: StrictBool | None = None
     horaires: Text = Field("", max_length=300)
-    site_web: Text = Field("", max_length=300)
-    courriel: Text = Field("", max_length=254)
-    publie: bool = False
+    site_web: str = Field(
+        "", max_length=300, pattern=_optional(HTTP_URL), description="http(s) address, or empty."
+    )
+    courriel: str = Field("", max_length=254, pattern=_optional(EMAIL), description="Or empty.")
+    publie: StrictBool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        return _json_object(data)
+
+    @field_validator("latitude")
+    @classmethod
+    def _coordinates(cls, latitude: float | None, info: ValidationInfo) -> float | None:
+        """Both coordinates, or neither (reported on ``latitude``)."""
+        if "longitude" in info.data and (info.data["longitude"] is None) != (latitude is None):
+            raise ValueError("give both longitude and latitude, or neither")
+        return latitude
 
 
-# Fields that may be set to null (the others may be left out of a PATCH, never null).
-NULLABLE_FIELDS = frozenset(
-    name
-    for name, field in PlaceIn.model_fields.items()
-    if field.default is None and name != "commune"
-)
+# Fields a PATCH may set to null (the others may be left out, never null): a place's
+# coordinates may move, one at a time, but not vanish.
+PATCH_NOT_NULL: dict[str, Any] = {"longitude": Longitude, "latitude": Latitude}
 
 
 def _not_in_schema_default(schema: dict[str, Any]) -> None:
@@ -192,8 +262,18 @@ def _patch_model() -> type[Schema]:
         info = copy.copy(field)
         info.default, info.default_factory = None, None
         info.json_schema_extra = _not_in_schema_default
-        fields[name] = (field.annotation, info)
-    return create_model("PlacePatchIn", __base__=Schema, __doc__=_PATCH_DOC, **fields)
+        fields[name] = (PATCH_NOT_NULL.get(name, field.annotation), info)
+    return create_model(
+        "PlacePatchIn",
+        __base__=Schema,
+        __doc__=_PATCH_DOC,
+        __validators__={"an_object": model_validator(mode="before")(_patch_object)},
+        **fields,
+    )
+
+
+def _patch_object(cls: Any, data: Any) -> Any:
+    return _json_object(data)
 
 
 _PATCH_DOC = "The fields to change (the others are kept); null only where a place allows it."

@@ -16,8 +16,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from tierslieux.api.auth import api_user
-from tierslieux.api.problems import ApiProblem
-from tierslieux.api.schemas import DEPARTEMENT, PUBLIC_ERRORS, cache_publicly
+from tierslieux.api.schemas import DEPARTEMENT, PUBLIC_ERRORS, ErrorOut, cache_publicly
 from tierslieux.calls import selectors as call_selectors
 from tierslieux.calls.models import CallKind
 from tierslieux.core import clock
@@ -192,7 +191,7 @@ def _number(value: Any) -> float | None:
 
 @router.get(
     "/indicateurs",
-    response={200: IndicatorsOut, **PUBLIC_ERRORS},
+    response={200: IndicatorsOut, 404: ErrorOut, **PUBLIC_ERRORS},
     summary="The dashboard's key figures for a year and a territory",
     operation_id="indicators",
     url_name="indicators",
@@ -200,14 +199,14 @@ def _number(value: Any) -> float | None:
 def indicators_view(
     request: HttpRequest, response: HttpResponse, filters: Query[IndicatorFilters]
 ) -> Any:
-    """Every key figure of the dashboard, with its definition and the date of its data."""
+    """Every key figure of the dashboard, with its definition and the date of its data; 404 for
+    a year to come or a département outside the territory."""
     _require(request, "dashboard.view")
     today = clock.today()
     year = filters.annee or today.year
     dates = dict(series_dates([year], today=today))
     if year not in dates:
-        message = _("The year must not be in the future.")
-        raise ApiProblem(422, message, errors={"annee": [message]})
+        raise HttpError(404, _("No figures for a year to come."))
     departement = filters.departement or None
     if departement is not None and departement not in dict(territory_choices()):
         raise HttpError(404, _("No département of the territory has this code."))

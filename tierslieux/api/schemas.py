@@ -16,6 +16,12 @@ INSEE_COMMUNE = r"^(\d{5}|2[AB]\d{3})$"
 POSTCODE = r"^\d{5}$"
 DEPARTEMENT = r"^(\d{2,3}|2[AB])$"
 EPCI_SIREN = r"^\d{9}$"
+# Subsets of what Django's EmailValidator and URLValidator accept, so that every value the
+# schema allows is accepted by the model too (ASCII names; an IDN is written as xn--).
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+EMAIL = rf"^{_ATOM}(\.{_ATOM})*@({_LABEL}\.)+[A-Za-z]{{2,63}}$"
+HTTP_URL = rf"^https?://({_LABEL}\.)+[A-Za-z]{{2,63}}([/?#][A-Za-z0-9._~%!$&'()*+,;=:@/?#-]*)?$"
 
 ErrorOut = ProblemOut
 ValidationErrorOut = ValidationProblemOut
