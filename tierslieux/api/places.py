@@ -203,7 +203,7 @@ class PlaceIn(Schema):
         }
     )
 
-    nom: Text = Field(min_length=1, max_length=200)
+    nom: Text = Field(min_length=1, max_length=200, examples=["La Fabrique du Bourg"])
     description: Text = ""
     types: list[PlaceKind] = Field(default_factory=list, max_length=len(PlaceKind))
     services: list[PlaceService] = Field(default_factory=list, max_length=len(PlaceService))
@@ -214,6 +214,7 @@ class PlaceIn(Schema):
     code_postal: str = Field("", pattern=r"^(\d{5})?$", description="Postcode, or empty.")
     commune: str = Field(
         pattern=INSEE_COMMUNE,
+        examples=["33063"],
         description=(
             "INSEE code of a commune of the territory; a well-formed code of another commune "
             "is a 422 (the list is GET /communes, or the mesh's /territoire/communes)."
