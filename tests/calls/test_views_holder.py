@@ -281,7 +281,7 @@ def test_the_rna_number_is_checked_and_kept(client):
     assert response.status_code == 200
     assert response.context["form"].errors["rna"]
     response = client.post(register, {**data, "rna": "w 332 001 234"})
-    assert response.status_code == 302
+    assert response.status_code == 302, response.context["form"].errors
     user.refresh_from_db()
     assert user.organisation.rna == "W332001234"
 

@@ -262,6 +262,7 @@ def _patch_model() -> type[Schema]:
     for name, field in PlaceIn.model_fields.items():
         info = copy.copy(field)
         info.default, info.default_factory = None, None
+        info.validate_default = False  # a field left out is not validated, nor changed
         info.json_schema_extra = _not_in_schema_default
         fields[name] = (PATCH_NOT_NULL.get(name, field.annotation), info)
     return create_model(

@@ -57,7 +57,7 @@ class OrganisationRegisterForm(forms.Form):
     )
     rna = forms.CharField(
         label=_("RNA number (associations)"),
-        max_length=12,
+        max_length=20,
         required=False,
         help_text=_(
             "W followed by 9 digits, as on the association's receipt from the prefecture; "
