@@ -20,9 +20,12 @@ def names(response) -> list[str]:
     return [item["nom"] for item in response.json()["items"]]
 
 
-def test_urls_are_in_the_api_namespace():
-    assert reverse("api:openapi-json") == "/api/openapi.json"
-    assert reverse("api:place_list") == LIST_URL
+def test_urls_are_in_the_api_namespace_under_v1_with_the_old_paths_as_aliases(client):
+    assert reverse("api:openapi-json") == "/api/v1/openapi.json"
+    assert reverse("api:place_list") == "/api/v1/places"
+    assert reverse("api-unversioned:place_list") == LIST_URL == "/api/places"
+    PlaceFactory(name="Publié")
+    assert client.get("/api/v1/places").json() == client.get(LIST_URL).json()
 
 
 def test_anonymous_list_shows_published_places_only(client):

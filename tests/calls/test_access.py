@@ -16,7 +16,8 @@ from tests.calls.factories import (
     OpinionFactory,
     holder_user,
 )
-from tierslieux.calls import scdl, selectors, services
+from tierslieux.agreements import scdl
+from tierslieux.calls import selectors, services
 from tierslieux.calls.models import Opinion, OpinionVerdict, PartnerKind
 from tierslieux.core.permissions import user_can
 

@@ -10,8 +10,8 @@ import re
 import pytest
 
 from tests.agreements.factories import AgreementFactory
+from tierslieux.agreements import scdl
 from tierslieux.agreements.models import MilestoneDecision, PaymentTranche, TrancheState
-from tierslieux.calls import scdl
 
 pytestmark = pytest.mark.django_db
 

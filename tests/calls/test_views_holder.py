@@ -273,6 +273,19 @@ def test_an_existing_siret_is_refused_with_a_message_on_the_field(client, organi
     assert user.organisation is None
 
 
+def test_the_rna_number_is_checked_and_kept(client):
+    user = UserFactory(holder=True)
+    register = reverse("calls:organisation_register")
+    data = {"name": "L'Asso", "kind": "association", "siret": valid_siret(5_151_515)}
+    response = _as(client, user).post(register, {**data, "rna": "W12"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["rna"]
+    response = client.post(register, {**data, "rna": "w 332 001 234"})
+    assert response.status_code == 302, response.context["form"].errors
+    user.refresh_from_db()
+    assert user.organisation.rna == "W332001234"
+
+
 # --- creating an application -----------------------------------------------------------------
 
 

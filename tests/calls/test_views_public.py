@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tests.accounts.factories import UserFactory
 from tests.calls.factories import ApplicationFactory, CallFactory, commune, holder_user
-from tierslieux.calls import scdl
+from tierslieux.agreements import scdl
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +137,7 @@ def test_funded_list_shows_accepted_projects_only(client, users, funded, role):
     assert "Périgueux (24322)" in html
     assert f"30{NNBSP}000,00{NBSP}€" in html
     assert "Dossier en instruction" not in html and "Brouillon secret" not in html
-    assert reverse("calls:funded_scdl_csv") in html
+    assert reverse("opendata:scdl_csv") in html
 
 
 def test_funded_list_filters_by_year_and_departement(client, funded):
@@ -166,7 +166,7 @@ def test_scdl_csv_lists_grants_of_23000_euros_and_more(client, users, funded, ro
     small.decision.granted_cents = 2_299_999
     small.decision.save()
 
-    response = _client(client, users[role]).get(reverse("calls:funded_scdl_csv"))
+    response = _client(client, users[role]).get(reverse("opendata:scdl_csv"))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"

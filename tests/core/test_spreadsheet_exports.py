@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 from tests.accounts.factories import UserFactory
 from tests.calls.factories import DecisionFactory
 from tests.places.factories import PlaceFactory
-from tierslieux.calls import scdl
+from tierslieux.agreements import scdl
 from tierslieux.core.exports import FORMULA_STARTS, spreadsheet_safe, workbook_text_only
 from tierslieux.territory.exports import csv_text
 

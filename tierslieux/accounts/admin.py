@@ -19,9 +19,9 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "siret")
+    list_display = ("name", "kind", "siret", "rna")
     list_filter = ("kind",)
-    search_fields = ("name", "siret")
+    search_fields = ("name", "siret", "rna")
 
 
 @admin.register(Invitation)

@@ -2,12 +2,16 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from tierslieux.core.models import BaseModel
 from tierslieux.core.roles import Role
+
+RNA_PATTERN = r"^W\d{9}$"
+"""An association's number in the Répertoire national des associations (SCDL rnaBeneficiaire)."""
 
 
 class OrganisationKind(models.TextChoices):
@@ -30,6 +34,19 @@ class Organisation(BaseModel):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    rna = models.CharField(
+        _("RNA number"),
+        max_length=10,
+        blank=True,
+        validators=[
+            RegexValidator(
+                RNA_PATTERN,
+                _("An RNA number is W followed by 9 digits (e.g. W332001234)."),
+                code="rna",
+            )
+        ],
+        help_text=_("Associations only: their number in the national register of associations."),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -40,7 +57,11 @@ class Organisation(BaseModel):
                 fields=["siret"],
                 condition=~models.Q(siret=""),
                 name="accounts_organisation_unique_siret",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rna="") | models.Q(rna__regex=RNA_PATTERN),
+                name="accounts_organisation_rna_format",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,9 +36,9 @@ from tierslieux.agreements.models import (
     MilestoneDecision,
     PaymentTranche,
 )
+from tierslieux.agreements.scdl import grantor
 from tierslieux.agreements.services import tranche_condition
 from tierslieux.agreements.workflow import AgreementState
-from tierslieux.calls.scdl import grantor
 from tierslieux.core import clock, money
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "document_templates"

@@ -14,7 +14,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from tierslieux.accounts.models import OrganisationKind
+from tierslieux.accounts.models import RNA_PATTERN, OrganisationKind
 from tierslieux.calls import rules
 from tierslieux.calls.models import CallCriterion, CallKind, CoFinancer
 from tierslieux.calls.services import ExpenseInput, ResourceInput
@@ -55,6 +55,24 @@ class OrganisationRegisterForm(forms.Form):
         help_text=_("14 digits (spaces allowed), as on the organisation's INSEE notice."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+    rna = forms.CharField(
+        label=_("RNA number (associations)"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "W followed by 9 digits, as on the association's receipt from the prefecture; "
+            "published with the grants' open data."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_rna(self) -> str:
+        rna = re.sub(r"\s", "", self.cleaned_data["rna"]).upper()
+        if rna and not re.fullmatch(RNA_PATTERN, rna):
+            raise forms.ValidationError(
+                _("An RNA number is W followed by 9 digits (e.g. W332001234)."), code="rna"
+            )
+        return rna
 
     def clean_siret(self) -> str:
         siret = re.sub(r"\s", "", self.cleaned_data["siret"])

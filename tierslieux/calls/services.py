@@ -200,8 +200,11 @@ def call_defaults_ensure(*, call: Call, by: Actor) -> Call:
 
 
 @transaction.atomic
-def holder_organisation_register(*, name: str, kind: str, siret: str, by: Actor) -> Organisation:
-    """Create the holder's organisation (SIRET checked with its key) and attach ``by`` to it."""
+def holder_organisation_register(
+    *, name: str, kind: str, siret: str, by: Actor, rna: str = ""
+) -> Organisation:
+    """Create the holder's organisation (SIRET checked with its key, RNA number by its format)
+    and attach ``by`` to it."""
     require(by, "calls.application_create")
     siret = siret.replace(" ", "")
     if not rules.siret_is_valid(siret):
@@ -214,7 +217,7 @@ def holder_organisation_register(*, name: str, kind: str, siret: str, by: Actor)
             {"siret": _("An organisation with this SIRET already exists: ask one of its members.")},
             code="siret_taken",
         )
-    organisation = Organisation(name=name, kind=kind, siret=siret)
+    organisation = Organisation(name=name, kind=kind, siret=siret, rna=rna.replace(" ", ""))
     organisation.full_clean()
     organisation.save()
     by.organisation = organisation

@@ -8,9 +8,4 @@ urlpatterns = [
     path("", views_public.call_list, name="call_list"),
     path("<int:pk>/", views_public.call_detail, name="call_detail"),
     path("projets-finances/", views_public.funded_list, name="funded_list"),
-    path(
-        "projets-finances/subventions-scdl.csv",
-        views_public.funded_scdl_csv,
-        name="funded_scdl_csv",
-    ),
 ]

@@ -168,6 +168,7 @@ def organisation_register(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 kind=form.cleaned_data["kind"],
                 siret=form.cleaned_data["siret"],
+                rna=form.cleaned_data["rna"],
                 by=request.user,
             )
         except ValidationError as exc:

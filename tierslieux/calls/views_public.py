@@ -1,6 +1,6 @@
 """Public pages of the calls: the calls (open first, then the coming and past ones), one call
-with its criteria, aid rules and eligibility rules, the funded projects and their open data
-(SCDL « subventions »)."""
+with its criteria, aid rules and eligibility rules, the funded projects. Their open data (SCDL
+« subventions ») is served by ``api/opendata`` (it reads the agreements, above this app)."""
 
 from dataclasses import dataclass
 
@@ -11,15 +11,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from tierslieux.calls import scdl, selectors
+from tierslieux.calls import selectors
 from tierslieux.calls.models import Call
 from tierslieux.core import clock
 from tierslieux.core.money import format_euros
 from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import permission_required, user_can
 from tierslieux.territory.models import Departement
-
-SCDL_FILENAME = "subventions-scdl.csv"
 
 
 def _with_euros(call: Call) -> Call:
@@ -118,11 +116,3 @@ def funded_list(request: HttpRequest) -> HttpResponse:
         "calls/funded_list.html",
         {"form": form, "rows": rows, "page": paged.page, "page_query": paged.query},
     )
-
-
-@require_GET
-@permission_required("calls.funded_view")
-def funded_scdl_csv(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(scdl.scdl_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{SCDL_FILENAME}"'
-    return response

@@ -65,6 +65,15 @@ def place_get(*, user: Any, pk: int) -> Place | None:
     return place_visible_qs(user=user).filter(pk=pk).first()
 
 
+def place_same_name_get(*, user: Any, name: str, commune: str) -> Place | None:
+    """A place ``user`` may see with the same name (accents and case aside) in ``commune``."""
+    key = normalize(name)
+    for place in place_visible_qs(user=user).filter(commune_id=commune).order_by("pk"):
+        if normalize(place.name) == key:
+            return place
+    return None
+
+
 def place_open_published(*, on: datetime.date | None = None) -> QuerySet[Place]:
     """Published places open on ``on`` (today by default): the network the public can use."""
     return Place.objects.published().open_on(on or clock.today())

@@ -1,4 +1,13 @@
-"""Open data on grants in the SCDL « subventions » format (OpenDataFrance, schema 2.x).
+"""Open data on grants in the SCDL « subventions » format (OpenDataFrance, schema 2.1.1).
+
+The columns, their order and their constraints are those of the published schema, written as a
+Table Schema in ``data/schemas/scdl-subventions-2.1.1.schema.json`` (the tests validate the file
+against it with frictionless). 2.1.1 adds two columns to 1.1: ``rnaBeneficiaire`` (the
+organisation's RNA number, for associations that have one) and ``dispositifAide`` (the aid
+scheme the grant comes from: the call's name).
+
+This module sits in ``agreements`` since it reads the agreements (signature, tranches): the
+calls app, below, must not import it (it used to be ``calls/scdl.py``).
 
 Public bodies publish the essential data of their grant agreements above 23,000 € (décret
 n° 2017-779 and arrêté du 17 novembre 2017). One row per accepted application whose grant is at
@@ -18,16 +27,13 @@ import datetime
 import io
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 
+from tierslieux.agreements.models import Agreement, Milestone, PaymentTranche
 from tierslieux.calls.models import Application
 from tierslieux.core.exports import spreadsheet_safe
-
-if TYPE_CHECKING:
-    from tierslieux.agreements.models import Agreement, Milestone, PaymentTranche
 
 SCDL_MIN_CENTS = 2_300_000
 
@@ -38,6 +44,7 @@ COLUMNS: tuple[str, ...] = (
     "referenceDecision",
     "nomBeneficiaire",
     "idBeneficiaire",
+    "rnaBeneficiaire",
     "objet",
     "montant",
     "nature",
@@ -46,7 +53,9 @@ COLUMNS: tuple[str, ...] = (
     "idRAE",
     "notificationUE",
     "pourcentageSubvention",
+    "dispositifAide",
 )
+OBJECT_MAX_LENGTH = 256
 
 
 def grantor() -> tuple[str, str]:
@@ -68,7 +77,7 @@ def scdl_applications() -> Iterable[Application]:
     )
 
 
-def _agreement(application: Application) -> "Agreement | None":
+def _agreement(application: Application) -> Agreement | None:
     """The application's agreement, if one is recorded."""
     try:
         return application.agreement
@@ -77,7 +86,7 @@ def _agreement(application: Application) -> "Agreement | None":
 
 
 def _tranche_date(
-    tranche: "PaymentTranche", meetings: "dict[str, Milestone]", agreement: "Agreement"
+    tranche: PaymentTranche, meetings: dict[str, Milestone], agreement: Agreement
 ) -> datetime.date:
     """When a tranche was paid, else when it is expected (signature, or its meeting's date)."""
     if tranche.paid_on:
@@ -90,7 +99,7 @@ def _tranche_date(
     return meeting.held_on or meeting.planned_on
 
 
-def agreement_payment_columns(agreement: "Agreement") -> tuple[str, str]:
+def agreement_payment_columns(agreement: Agreement) -> tuple[str, str]:
     """``conditionsVersement`` and ``datesPeriodeVersement`` from an agreement's tranches."""
     tranches = sorted(agreement.tranches.all(), key=lambda t: t.order)
     if not tranches:
@@ -116,6 +125,10 @@ def scdl_row(application: Application) -> dict[str, str]:
         period = f"{decision.payment_starts_on:%Y-%m-%d}/{decision.payment_ends_on:%Y-%m-%d}"
     elif decision.payment_starts_on:
         period = f"{decision.payment_starts_on:%Y-%m-%d}"
+    else:
+        # No schedule known yet (the column is required by 2.1.1): the decision's date, the
+        # earliest day a payment can be made.
+        period = f"{decision.committee_on:%Y-%m-%d}"
     agreement = _agreement(application)
     if agreement is not None:
         if agreement.signed_on:
@@ -128,7 +141,8 @@ def scdl_row(application: Application) -> dict[str, str]:
         "referenceDecision": decision.reference,
         "nomBeneficiaire": application.organisation.name,
         "idBeneficiaire": application.organisation.siret,
-        "objet": f"{application.call.name} : {application.title}"[:256],
+        "rnaBeneficiaire": application.organisation.rna,
+        "objet": f"{application.call.name} : {application.title}"[:OBJECT_MAX_LENGTH],
         "montant": str((Decimal(decision.granted_cents) / 100).quantize(Decimal("0.01"))),
         "nature": "aide en numéraire",
         "conditionsVersement": conditions,
@@ -136,6 +150,7 @@ def scdl_row(application: Application) -> dict[str, str]:
         "idRAE": "",
         "notificationUE": "non",
         "pourcentageSubvention": "1.00",
+        "dispositifAide": application.call.name,
     }
 
 
