@@ -41,12 +41,11 @@ def browser():
 
 @pytest.fixture
 def territory(transactional_db):
-    """The real territory; transactional tests flush the database, so reload it when needed."""
-    from tierslieux.territory.models import Commune
-    from tierslieux.territory.services import territory_load
+    """The real territory; transactional tests flush the database, so put it back when needed
+    (from the copy taken after the session's load, tests/conftest.py)."""
+    from tests.conftest import territory_restore
 
-    if not Commune.objects.exists():
-        territory_load()
+    territory_restore()
 
 
 @pytest.fixture
