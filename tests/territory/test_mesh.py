@@ -51,6 +51,7 @@ def test_a_higher_threshold_never_lowers_coverage(places):
     assert low.population == 6_150_451  # commune demand uses the Etalab populations
 
 
+@pytest.mark.slow  # an exact MILP on the whole region
 def test_recommend_greedy_and_exact(places):
     params = MeshParams.from_settings(demand="communes")
     greedy = mesh_recommend(params, new=3)
