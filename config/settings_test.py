@@ -12,8 +12,10 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-key-" + "k3y-n0t-f0r-pr0d
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 os.environ.setdefault("DJANGO_SSL_REDIRECT", "false")
 
+import sys
+
 from config.settings import *  # noqa: F403
-from config.settings import STORAGES
+from config.settings import BASE_DIR, STORAGES, TEMPLATES
 
 # No collectstatic before the tests: the finders serve the source files (the manifest storage
 # is exercised by `make serve` and tests/core/test_production.py).
@@ -31,3 +33,50 @@ if REDIS_URL and XDIST_WORKER:  # noqa: F405
         raise RuntimeError(f"{XDIST_WORKER}: at most 63 xdist workers share one Redis server")
     REDIS_URL = urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{_redis_db}"))  # noqa: F405
     RQ_QUEUES["default"]["URL"] = REDIS_URL  # noqa: F405
+
+
+class UndefinedTemplateVariable(str):
+    """``string_if_invalid`` of the tests: a variable one of the project's templates names but the
+    context lacks (``{{ missing }}``, ``{{ obj.none_fk.name }}``, ``{{ x|default:"" }}`` on an
+    absent ``x``, a ``{% blocktranslate %}`` placeholder) raises, so the test fails. ``{% if %}``
+    and ``{% for %}`` still treat a missing variable as false/empty (Django never calls this for
+    them). Templates of Django and of the libraries (the admin relies on missing variables) keep
+    the default: an empty string. A ``str`` subclass, so that ``manage.py check`` accepts it."""
+
+    def __bool__(self) -> bool:
+        # True only where Django decides whether to format it (FilterExpression.resolve, for a
+        # variable that does not exist); elsewhere (``{% if %}`` on a silent failure) it is the
+        # empty string it is everywhere else, so that no condition changes meaning in tests.
+        caller = sys._getframe(1).f_code
+        return caller.co_name == "resolve" and caller.co_filename.endswith(TEMPLATE_BASE)
+
+    def __contains__(self, key: object) -> bool:
+        return key == "%s"  # Django then formats it with the variable's name: __mod__ below
+
+    def __mod__(self, name: object) -> str:
+        origin = _template_being_rendered()
+        if origin and origin.startswith(PROJECT_TEMPLATES):
+            raise UndefinedTemplateVariableError(f"{name!s} is not in the context of {origin}")
+        return ""
+
+
+class UndefinedTemplateVariableError(Exception):
+    pass
+
+
+TEMPLATE_BASE = "/django/template/base.py"
+PROJECT_TEMPLATES = (str(BASE_DIR / "templates"), str(BASE_DIR / "tierslieux"))
+
+
+def _template_being_rendered() -> str | None:
+    """The file of the innermost template node being rendered (an include's own file)."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_name == "render_annotated":
+            origin = getattr(frame.f_locals.get("self"), "origin", None)
+            return getattr(origin, "name", None)
+        frame = frame.f_back
+    return None
+
+
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = UndefinedTemplateVariable("")
