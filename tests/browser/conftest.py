@@ -82,6 +82,25 @@ def login_as(live_server):
 
 
 @pytest.fixture
+def session(browser, live_server, territory):
+    """``session(user)``: a page of its own (own cookies) logged in as ``user`` through the form."""
+    from tests.browser.login import log_in
+
+    contexts = []
+
+    def open_session(user):
+        context = browser.new_context(locale="fr-FR", base_url=live_server.url)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return log_in(page, user.username)
+
+    yield open_session
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def page_en(browser, live_server, territory):
     """A page in the English interface (new strings have no French yet when tests are written)."""
     # bypass_csp: the axe script is injected by the test, not served by the product.
