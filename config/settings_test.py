@@ -45,10 +45,14 @@ class UndefinedTemplateVariable(str):
 
     def __bool__(self) -> bool:
         # True only where Django decides whether to format it (FilterExpression.resolve, for a
-        # variable that does not exist); elsewhere (``{% if %}`` on a silent failure) it is the
-        # empty string it is everywhere else, so that no condition changes meaning in tests.
+        # variable that does not exist) while rendering one of the project's templates. Elsewhere
+        # (``{% if %}`` on a silent failure, Django's and the libraries' templates, templates
+        # built from strings) it is the empty string, exactly as without it.
         caller = sys._getframe(1).f_code
-        return caller.co_name == "resolve" and caller.co_filename.endswith(TEMPLATE_BASE)
+        if caller.co_name != "resolve" or not caller.co_filename.endswith(TEMPLATE_BASE):
+            return False
+        origin = _template_being_rendered()
+        return bool(origin and origin.startswith(PROJECT_TEMPLATES))
 
     def __contains__(self, key: object) -> bool:
         return key == "%s"  # Django then formats it with the variable's name: __mod__ below
@@ -57,7 +61,7 @@ class UndefinedTemplateVariable(str):
         origin = _template_being_rendered()
         if origin and origin.startswith(PROJECT_TEMPLATES):
             raise UndefinedTemplateVariableError(f"{name!s} is not in the context of {origin}")
-        return ""
+        return ""  # a {% blocktranslate %} placeholder of another template: Django's default
 
 
 class UndefinedTemplateVariableError(Exception):
