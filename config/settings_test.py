@@ -17,6 +17,10 @@ import sys
 from config.settings import *  # noqa: F403
 from config.settings import BASE_DIR, STORAGES, TEMPLATES
 
+# Tests create users by the hundred: a cheap hasher instead of PBKDF2's million rounds (about
+# 0.3 s of CPU per password). No test depends on the production hasher.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 # No collectstatic before the tests: the finders serve the source files (the manifest storage
 # is exercised by `make serve` and tests/core/test_production.py).
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
