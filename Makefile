@@ -10,13 +10,16 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run setup env env-dev system test check lint pytest pytest-sqlite pytest-postgres serve messages worker cluster clean
+.PHONY: run setup env env-dev system test test-quick check lint pytest pytest-sqlite pytest-postgres pytest-quick serve messages worker cluster clean
 
 # Development targets run with DEBUG on (the settings default to production).
 run setup worker: export DJANGO_DEBUG = true
 run setup worker serve: UV_GROUPS = --no-dev
 # The static checks and the suite run the production settings with a test key.
-check pytest-sqlite pytest-postgres messages: export DJANGO_SETTINGS_MODULE = config.settings_test
+check pytest-sqlite pytest-postgres pytest-quick messages: export DJANGO_SETTINGS_MODULE = config.settings_test
+# pytest-xdist processes (docs/testing.md): one per core by default; PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
+PYTEST = $(UV) run --frozen pytest -p no:cacheprovider -n $(PYTEST_WORKERS)
 
 ## Set up (environment from uv.lock, database, real territory and places, demo admin, labelled demo records) and serve on 127.0.0.1:8000
 run: setup
@@ -57,8 +60,11 @@ system:
 cluster: env
 	PORT=$(PORT) UV=$(UV) scripts/cluster_local.sh
 
-## The whole suite: static checks, then pytest on SQLite and on a throwaway PostgreSQL 15
+## The whole suite (what CI runs): static checks, then pytest on SQLite and on a throwaway PostgreSQL 15
 test: system env-dev check pytest-sqlite pytest-postgres
+
+## The quick loop: static checks, then pytest on SQLite without the slow tests (docs/testing.md)
+test-quick: env-dev check pytest-quick
 
 check:
 	$(UV) run --frozen ruff check .
@@ -69,12 +75,17 @@ check:
 
 pytest-sqlite:
 	@echo "== pytest on SQLite"
-	TIERSLIEUX_VAR_DIR=$$(mktemp -d) scripts/with_redis.sh $(UV) run --frozen pytest -p no:cacheprovider
+	TIERSLIEUX_VAR_DIR=$$(mktemp -d) scripts/with_redis.sh $(PYTEST)
 
-# The slow checks (a fresh clone set up from scratch) run once, in the SQLite pass.
+# The slow checks (engine-independent: a fresh clone, subprocess round trips, a whole-region
+# exact MILP, axe) run once, in the SQLite pass.
 pytest-postgres:
 	@echo "== pytest on PostgreSQL"
-	TIERSLIEUX_VAR_DIR=$$(mktemp -d) scripts/with_postgres.sh $(UV) run --frozen pytest -p no:cacheprovider -m "not slow"
+	TIERSLIEUX_VAR_DIR=$$(mktemp -d) scripts/with_postgres.sh $(PYTEST) -m "not slow"
+
+pytest-quick:
+	@echo "== pytest on SQLite, without the slow tests"
+	TIERSLIEUX_VAR_DIR=$$(mktemp -d) scripts/with_redis.sh $(PYTEST) -m "not slow"
 
 ## Refresh the French catalogue after changing user-facing strings
 messages:

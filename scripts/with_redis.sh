@@ -29,7 +29,7 @@ trap cleanup EXIT
 
 "$REDIS_SERVER" --bind 127.0.0.1 --port "$RPORT" --dir "$RTMP" --daemonize yes \
   --pidfile "$RTMP/redis.pid" --logfile "$RTMP/redis.log" --save "" --appendonly no \
-  --protected-mode yes >/dev/null
+  --protected-mode yes --databases 64 >/dev/null
 for _ in $(seq 100); do
   if python3 - "$RPORT" <<'PY' 2>/dev/null; then break; fi
 import socket, sys

@@ -1,6 +1,42 @@
-"""Shared fixtures: the real territory is loaded once per test session into the test database."""
+"""Shared fixtures: the real territory is loaded once per test session (so once per xdist worker)
+into the test database, and copied aside so that transactional tests get it back in a second
+after their flush (docs/testing.md)."""
 
 import pytest
+
+# The territory's tables, parents first. Their copies are plain tables Django does not know, so
+# the flush that ends a transactional test (browser tests) leaves them alone.
+TERRITORY_TABLES = (
+    "territory_departement",
+    "territory_epci",
+    "territory_commune",
+    "territory_populationcell",
+)
+SNAPSHOT_PREFIX = "test_snapshot_"
+
+
+def _territory_snapshot_take() -> None:
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table in TERRITORY_TABLES:
+            copy = qn(SNAPSHOT_PREFIX + table)
+            cursor.execute(f"DROP TABLE IF EXISTS {copy}")
+            cursor.execute(f"CREATE TABLE {copy} AS SELECT * FROM {qn(table)}")
+
+
+def territory_restore() -> None:
+    """Put the session's territory back after a flush (idempotent: only empty tables are filled)."""
+    from django.db import connection, transaction
+
+    qn = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in TERRITORY_TABLES:
+            cursor.execute(f"SELECT 1 FROM {qn(table)} LIMIT 1")
+            if cursor.fetchone() is None:
+                copy = qn(SNAPSHOT_PREFIX + table)
+                cursor.execute(f"INSERT INTO {qn(table)} SELECT * FROM {copy}")
 
 
 def pytest_configure(config):
@@ -26,6 +62,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         territory_load()
+        _territory_snapshot_take()
 
 
 @pytest.fixture(autouse=True)

@@ -13,12 +13,6 @@ def _fresh_throttle():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Users are created by the dozen here: a fast hasher keeps the suite quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def instructor(db):
     return UserFactory(instructor=True)

@@ -7,7 +7,7 @@ from tests.api.conftest import bearer
 from tests.places.factories import PlaceFactory, commune
 from tierslieux.places.models import PlaceKind, PlaceService, PlaceSource, PlaceState
 
-pytestmark = pytest.mark.django_db
+# Tests that read the database say so one by one: the others check pure rules.
 
 LIST_URL = "/api/places"
 
@@ -28,6 +28,7 @@ def test_urls_are_in_the_api_namespace_under_v1_with_the_old_paths_as_aliases(cl
     assert client.get("/api/v1/places").json() == client.get(LIST_URL).json()
 
 
+@pytest.mark.django_db
 def test_anonymous_list_shows_published_places_only(client):
     PlaceFactory(name="Publié")
     PlaceFactory(name="Caché", unpublished=True)
@@ -37,6 +38,7 @@ def test_anonymous_list_shows_published_places_only(client):
     assert response.json()["count"] == 1
 
 
+@pytest.mark.django_db
 def test_holder_sees_published_places_only(client, holder, holder_token):
     PlaceFactory(name="Publié")
     PlaceFactory(name="Caché", unpublished=True)
@@ -46,6 +48,7 @@ def test_holder_sees_published_places_only(client, holder, holder_token):
     assert names(client.get(LIST_URL, headers=bearer(holder_token))) == ["Publié"]
 
 
+@pytest.mark.django_db
 def test_instructor_sees_unpublished_places_by_session_and_by_token(
     client, instructor, instructor_token
 ):
@@ -60,6 +63,7 @@ def test_instructor_sees_unpublished_places_by_session_and_by_token(
     }
 
 
+@pytest.mark.django_db
 def test_list_item_has_the_csv_fields(client):
     place = PlaceFactory(
         name="La Fabrique",
@@ -86,6 +90,7 @@ def test_list_item_has_the_csv_fields(client):
     assert item["publie"] is True
 
 
+@pytest.mark.django_db
 def test_pagination_by_limit_and_offset(client):
     for i in range(5):
         PlaceFactory(name=f"Lieu {i}")
@@ -96,6 +101,7 @@ def test_pagination_by_limit_and_offset(client):
     assert [item["nom"] for item in last["items"]] == ["Lieu 4"]
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("params", [{"limit": 201}, {"limit": 0}, {"offset": -1}])
 def test_pagination_bounds(client, params):
     response = client.get(LIST_URL, params)
@@ -103,10 +109,12 @@ def test_pagination_bounds(client, params):
     assert set(response.json()["errors"]) <= {"limit", "offset"}
 
 
+@pytest.mark.django_db
 def test_limit_up_to_200(client):
     assert client.get(LIST_URL, {"limit": 200}).status_code == 200
 
 
+@pytest.mark.django_db
 def test_filters(client):
     PlaceFactory(
         name="Atelier de Limoges",
@@ -131,6 +139,7 @@ def test_filters(client):
     assert found(departement="33", state="project") == []
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("name", "value"),
     [("kind", "castle"), ("state", "sleeping"), ("departement", "x"), ("q", "a\x00b")],
@@ -141,6 +150,7 @@ def test_invalid_filter_is_422_with_field_message(client, name, value):
     assert name in response.json()["errors"]
 
 
+@pytest.mark.django_db
 def test_detail_public(client):
     place = PlaceFactory(name="Publié")
     response = client.get(detail_url(place.pk))
@@ -148,6 +158,7 @@ def test_detail_public(client):
     assert response.json()["nom"] == "Publié"
 
 
+@pytest.mark.django_db
 def test_detail_unpublished_is_404_for_anonymous_and_holder(client, holder, holder_token):
     place = PlaceFactory(unpublished=True)
     assert client.get(detail_url(place.pk)).status_code == 404
@@ -158,6 +169,7 @@ def test_detail_unpublished_is_404_for_anonymous_and_holder(client, holder, hold
     assert response.json()["detail"]
 
 
+@pytest.mark.django_db
 def test_detail_unpublished_for_instructor(client, instructor, instructor_token):
     place = PlaceFactory(unpublished=True)
     response = client.get(detail_url(place.pk), headers=bearer(instructor_token))
@@ -167,15 +179,18 @@ def test_detail_unpublished_for_instructor(client, instructor, instructor_token)
     assert client.get(detail_url(place.pk)).status_code == 200
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("pk", [0, 2**63, "abc"])
 def test_detail_bad_id_is_422(client, pk):
     assert client.get(f"/api/places/{pk}").status_code == 422
 
 
+@pytest.mark.django_db
 def test_detail_unknown_is_404(client):
     assert client.get(detail_url(2**63 - 1)).status_code == 404
 
 
+@pytest.mark.django_db
 def test_invalid_token_on_a_read_is_401_not_the_public_view(client):
     PlaceFactory()
     response = client.get(LIST_URL, headers=bearer("tl_not-a-token"))

@@ -41,12 +41,11 @@ def browser():
 
 @pytest.fixture
 def territory(transactional_db):
-    """The real territory; transactional tests flush the database, so reload it when needed."""
-    from tierslieux.territory.models import Commune
-    from tierslieux.territory.services import territory_load
+    """The real territory; transactional tests flush the database, so put it back when needed
+    (from the copy taken after the session's load, tests/conftest.py)."""
+    from tests.conftest import territory_restore
 
-    if not Commune.objects.exists():
-        territory_load()
+    territory_restore()
 
 
 @pytest.fixture
@@ -80,6 +79,25 @@ def login_as(live_server):
         return page
 
     return log_in
+
+
+@pytest.fixture
+def session(browser, live_server, territory):
+    """``session(user)``: a page of its own (own cookies) logged in as ``user`` through the form."""
+    from tests.browser.login import log_in
+
+    contexts = []
+
+    def open_session(user):
+        context = browser.new_context(locale="fr-FR", base_url=live_server.url)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return log_in(page, user.username)
+
+    yield open_session
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

@@ -12,7 +12,9 @@ import pytest
 
 from tests.browser.world import build_world
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# slow: axe on every main page of five roles (about a minute); the HTML does not depend on the
+# database engine, so it runs once, in the SQLite pass.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 AXE_SCRIPT = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 BLOCKING = {"serious", "critical"}

@@ -12,6 +12,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from tests.accounts.helpers import last_mail, link_in, path_of
+from tests.browser.login import log_in
 from tests.calls.factories import CallFactory, valid_siret
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -81,10 +82,7 @@ def test_a_new_holder_signs_up_confirms_resets_the_password_and_applies(page_en,
     expect(page.get_by_role("heading", level=1)).to_have_text("Password changed")
 
     # Log in through the real form with the new password, back to the call.
-    page.goto(f"/comptes/connexion/?next=/appels/{call.pk}/")
-    page.get_by_label("Username").fill(EMAIL)
-    page.get_by_label("Password").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, EMAIL, password=NEW_PASSWORD, next_url=f"/appels/{call.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("AMI Teletravail Demo")
 
     # Apply: the organisation first, then the draft.

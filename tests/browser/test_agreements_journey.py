@@ -22,33 +22,11 @@ from tierslieux.agreements.models import (
 from tierslieux.agreements.workflow import AgreementState
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct-horse-battery"
 EUR = "\u00a0€"
 
 
 def euros(text: str) -> str:
     return text.replace(" ", "\u202f") + EUR
-
-
-@pytest.fixture
-def login(browser, live_server, territory):
-    contexts = []
-
-    def open_session(user):
-        context = browser.new_context(locale="fr-FR", base_url=live_server.url)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto("/comptes/connexion/")
-        page.locator("#id_username").fill(user.username)
-        page.locator("#id_password").fill(PASSWORD)
-        page.locator("main form button[type=submit]").click()
-        expect(page.locator("header")).to_contain_text(user.username)
-        return page
-
-    yield open_session
-    for context in contexts:
-        context.close()
 
 
 def _record(page, agreement: Agreement, kind: str, values: dict[str, str] | None = None):
@@ -70,13 +48,13 @@ def _pay(page, order: int):
     page.locator(f"#tranche-{order} button[type=submit]").click()
 
 
-def test_a_funded_project_from_signature_to_final_review(login):
+def test_a_funded_project_from_signature_to_final_review(session):
     call = CallFactory(name="AMI Tiers-lieux")
     application = ApplicationFactory(
         call=call, accepted=True, title="La Fabrique du Périgord"
     )  # 30,000 € granted
     instructor = UserFactory(instructor=True, username="instructrice")
-    page = login(instructor)
+    page = session(instructor)
 
     # The accepted application waits for its agreement in the list.
     page.goto("/conventions/")

@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.login import log_in
 from tests.calls.factories import CallFactory, holder_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,18 +14,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 
 
-def log_in(page, username, next_url):
-    page.goto(f"/comptes/connexion/?next={next_url}")
-    page.get_by_label(re.compile("Nom d.utilisateur")).fill(username)
-    page.get_by_label("Mot de passe").fill("correct-horse-battery")
-    page.get_by_role("button", name="Se connecter").click()
-
-
 def test_holder_fills_and_submits_an_application(page, settings, tmp_path):
     settings.VAR_DIR = tmp_path / "var"
     call = CallFactory(name="AMI télétravail Démo")
     holder_user(username="alice")
-    log_in(page, "alice", f"/appels/{call.pk}/")
+    log_in(page, "alice", next_url=f"/appels/{call.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("AMI télétravail Démo")
 
     # The call's page offers to apply; the draft gets a name first.

@@ -18,30 +18,7 @@ from tierslieux.calls.models import Application
 from tierslieux.calls.workflow import ApplicationState
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct-horse-battery"
 S = ApplicationState
-
-
-@pytest.fixture
-def session(browser, live_server, territory):
-    """``session(user)``: a logged-in page of its own for ``user``."""
-    contexts = []
-
-    def open_session(user):
-        context = browser.new_context(locale="fr-FR", base_url=live_server.url)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto("/comptes/connexion/")
-        page.locator("#id_username").fill(user.username)
-        page.locator("#id_password").fill(PASSWORD)
-        page.locator("main form button[type=submit]").click()
-        expect(page.locator("header")).to_contain_text(user.username)
-        return page
-
-    yield open_session
-    for context in contexts:
-        context.close()
 
 
 def _state(application: Application) -> str:

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
+from tests.browser.login import log_in
 from tests.calls.factories import ApplicationFactory, holder_user
 from tests.places.factories import PlaceFactory, commune
 from tierslieux.core.roles import Role
@@ -57,14 +58,6 @@ def _visit(page, url):
     assert page.errors == [], f"{url}: {page.errors}"
 
 
-def _log_in(page, username):
-    page.goto("/comptes/connexion/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill("correct-horse-battery")
-    page.locator("form.form button[type=submit]").click()
-    expect(page.locator("form.form")).to_have_count(0)
-
-
 def test_no_csp_violation_on_the_main_pages(watched):
     for code in ("33063", "24322", "87085"):
         PlaceFactory(commune=commune(code))
@@ -81,7 +74,7 @@ def test_no_csp_violation_on_the_main_pages(watched):
     _visit(watched, "/api/docs")
     expect(watched.locator("#swagger-ui .opblock").first).to_be_visible()
 
-    _log_in(watched, "holder")
+    log_in(watched, "holder")
     _visit(watched, "/territoire/")
     _visit(watched, "/tableau-de-bord/")
     _visit(watched, f"/appels/dossiers/{application.pk}/modifier/")

@@ -10,16 +10,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.accounts.factories import UserFactory
+from tests.browser.login import log_in
 from tests.places.factories import PlaceFactory, commune
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username, next_url):
-    page.goto(f"/comptes/connexion/?next={next_url}")
-    page.get_by_label(re.compile("Nom d.utilisateur")).fill(username)
-    page.get_by_label("Mot de passe").fill("correct-horse-battery")
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def test_reader_filters_the_dashboard_and_downloads_the_report(page, tmp_path, settings):
@@ -28,7 +22,7 @@ def test_reader_filters_the_dashboard_and_downloads_the_report(page, tmp_path, s
         PlaceFactory(commune=commune(code))
     UserFactory(username="elue", reader=True)
     page.set_default_timeout(120_000)
-    log_in(page, "elue", "/tableau-de-bord/")
+    log_in(page, "elue", next_url="/tableau-de-bord/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
     open_places = page.locator('[data-figure="open_places"] .figure__value')

@@ -7,24 +7,18 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.accounts.factories import UserFactory
+from tests.browser.login import log_in
 from tests.places.factories import PlaceFactory, commune
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.goto("/comptes/connexion/?next=/territoire/")
-    page.get_by_label(re.compile("Nom d.utilisateur")).fill(username)
-    page.get_by_label("Mot de passe").fill("correct-horse-battery")
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Maillage territorial")
 
 
 def test_instructor_runs_a_scenario_and_sees_the_sites_on_the_map(page):
     for code in ("33063", "87085", "64445"):
         PlaceFactory(commune=commune(code))
     UserFactory(username="claire", instructor=True)
-    log_in(page, "claire")
+    log_in(page, "claire", next_url="/territoire/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Maillage territorial")
 
     container = page.locator("#mesh-map")
     expect(container).to_have_attribute("aria-label", re.compile("."))

@@ -10,10 +10,9 @@ from tests.surveys.factories import InvitationFactory, SurveyFactory, invitation
 from tierslieux.surveys.models import SurveyResponse
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct-horse-battery"
 
 
-def test_a_manager_answers_and_staff_see_the_rate(browser, live_server, page):
+def test_a_manager_answers_and_staff_see_the_rate(live_server, page, session):
     survey = SurveyFactory()
     invitation, raw = invitation_with_token(
         survey=survey, place=PlaceFactory(name="La Ruche du Bocage", email="ruche@ex.org")
@@ -51,17 +50,10 @@ def test_a_manager_answers_and_staff_see_the_rate(browser, live_server, page):
 
     # Staff see one answer out of three invitations.
     staff = UserFactory(network=True, username="reseau")
-    staff_context = browser.new_context(locale="fr-FR", base_url=live_server.url)
-    staff_page = staff_context.new_page()
-    staff_page.set_default_timeout(15_000)
-    staff_page.goto("/comptes/connexion/")
-    staff_page.locator("#id_username").fill(staff.username)
-    staff_page.locator("#id_password").fill(PASSWORD)
-    staff_page.locator("main form button[type=submit]").click()
+    staff_page = session(staff)
     expect(staff_page.locator("header")).to_contain_text(staff.username)
     staff_page.goto("/panorama/")
     staff_page.get_by_role("link", name=survey.title).click()
     expect(staff_page.locator("#response-rate")).to_contain_text("1/3")
     expect(staff_page.locator("#response-rate")).to_contain_text("33")
     expect(staff_page.locator("#non-respondents")).not_to_contain_text("La Ruche du Bocage")
-    staff_context.close()

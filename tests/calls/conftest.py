@@ -2,9 +2,8 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords_and_private_media(settings, tmp_path):
-    """Cheap password hashing, and attachments written under a throwaway ``VAR_DIR``."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _private_media(settings, tmp_path):
+    """Attachments written under a throwaway ``VAR_DIR``."""
     settings.VAR_DIR = tmp_path / "var"
 
 

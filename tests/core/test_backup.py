@@ -165,6 +165,7 @@ def _env(tmp_path, **extra):
     return {**env, "TIERSLIEUX_VAR_DIR": str(tmp_path / "var"), "DJANGO_DEBUG": "true", **extra}
 
 
+@pytest.mark.slow  # eight manage.py processes; own SQLite file
 def test_sqlite_backup_and_restore_round_trip(tmp_path):
     manifest = _round_trip(tmp_path, _env(tmp_path))
     assert manifest["engine"] == "sqlite"

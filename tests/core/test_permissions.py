@@ -8,7 +8,7 @@ from tierslieux.core import permissions
 from tierslieux.core.permissions import user_can, user_roles
 from tierslieux.core.roles import Role
 
-pytestmark = pytest.mark.django_db
+# Tests that read the database say so one by one: the others check pure rules.
 
 
 def test_anonymous_is_public_only():
@@ -18,6 +18,7 @@ def test_anonymous_is_public_only():
     assert not user_can(anonymous, "territory.run_analysis")
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("trait", "allowed"),
     [("holder", False), ("authority", False), ("instructor", True), ("network", True)],
@@ -27,6 +28,7 @@ def test_run_analysis_per_role(trait, allowed):
     assert user_can(user, "territory.run_analysis") is allowed
 
 
+@pytest.mark.django_db
 def test_superuser_may_do_everything_but_not_when_inactive():
     admin = UserFactory(superuser=True)
     assert user_can(admin, "audit.view")
@@ -39,6 +41,7 @@ def test_unknown_action_is_a_programming_error():
         user_can(AnonymousUser(), "no.such.action")
 
 
+@pytest.mark.django_db
 def test_object_rule_restricts_an_action(monkeypatch):
     monkeypatch.setitem(permissions.ACTION_ROLES, "demo.edit", frozenset({Role.HOLDER}))
     monkeypatch.setattr(permissions, "_OBJECT_RULES", {})

@@ -39,6 +39,7 @@ def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # manage.py/gunicorn processes
 def test_debug_is_off_unless_set_and_then_a_secret_key_is_required(tmp_path):
     code = "from django.conf import settings; print(settings.DEBUG)"
     result = _manage(_env(tmp_path), "shell", "-c", code)
@@ -50,6 +51,7 @@ def test_debug_is_off_unless_set_and_then_a_secret_key_is_required(tmp_path):
     assert result.stdout.strip().splitlines()[-1] == "True", result.stderr
 
 
+@pytest.mark.slow  # manage.py/gunicorn processes
 @pytest.mark.parametrize(
     "variables",
     [
@@ -76,6 +78,7 @@ def test_check_deploy_is_clean_with_the_documented_variables(tmp_path, variables
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow  # manage.py/gunicorn processes
 def test_check_deploy_warns_when_the_https_redirect_is_off_without_a_proxy_doing_it(tmp_path):
     env = _env(
         tmp_path,
@@ -144,6 +147,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow  # manage.py/gunicorn processes
 def test_gunicorn_access_log_redacts_survey_tokens(tmp_path):
     """`make serve`'s gunicorn logs each request through Python logging and the redacting filter."""
     port = _free_port()

@@ -12,7 +12,7 @@ from tests.places.factories import PlaceFactory, commune
 from tierslieux.places import nearby
 from tierslieux.territory.analytics.travel import StraightLineModel, straight_line_minutes
 
-pytestmark = pytest.mark.django_db
+# Tests that read the database say so one by one: the others check pure rules.
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 URL = "/tiers-lieux/pres-de-chez-moi/"
@@ -21,6 +21,7 @@ URL = "/tiers-lieux/pres-de-chez-moi/"
 # --- commune_resolve -----------------------------------------------------------------------
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -38,6 +39,7 @@ def test_resolve_to_one_commune(query, expected):
     assert choice.commune.code == expected
 
 
+@pytest.mark.django_db
 def test_a_shared_postcode_is_ambiguous():
     # 64200 is the postcode of Biarritz, Arcangues and Bassussarry, and Doazon's INSEE code.
     choice = nearby.commune_resolve(query="64200")
@@ -45,18 +47,21 @@ def test_a_shared_postcode_is_ambiguous():
     assert {c.code for c in choice.candidates} >= {"64122", "64038", "64100", "64200"}
 
 
+@pytest.mark.django_db
 def test_homonyms_are_ambiguous():
     choice = nearby.commune_resolve(query="Abzac")
     assert choice.is_ambiguous
     assert {c.departement_id for c in choice.candidates} == {"16", "33"}
 
 
+@pytest.mark.django_db
 def test_unknown_text():
     choice = nearby.commune_resolve(query="Atlantide")
     assert choice.is_unknown
     assert choice.query == "Atlantide"
 
 
+@pytest.mark.django_db
 def test_a_picked_code_wins_while_the_text_still_names_it():
     assert nearby.commune_resolve(query="Biarritz", code="64122").commune.code == "64122"
     assert nearby.commune_resolve(query="64200", code="64122").commune.code == "64122"
@@ -96,6 +101,7 @@ def coast():
     }
 
 
+@pytest.mark.django_db
 def test_places_near_sorts_by_time_and_splits_at_the_threshold(coast):
     biarritz = commune("64122")
     results = nearby.places_near(commune=biarritz)
@@ -114,6 +120,7 @@ def test_places_near_sorts_by_time_and_splits_at_the_threshold(coast):
     assert results.within[1].minutes_rounded == int(results.within[1].minutes) + 1
 
 
+@pytest.mark.django_db
 def test_threshold_and_model_are_parameters(coast):
     pau = commune("64445")
     results = nearby.places_near(commune=pau, threshold_minutes=150)
@@ -126,6 +133,7 @@ def test_threshold_and_model_are_parameters(coast):
     assert [r.place.name for r in slow.within] == ["Tiers-lieu Pau"]
 
 
+@pytest.mark.django_db
 def test_further_list_is_capped(coast, monkeypatch):
     monkeypatch.setattr(nearby, "FURTHER_LIMIT", 1)
     results = nearby.places_near(commune=commune("64122"))
@@ -133,6 +141,7 @@ def test_further_list_is_capped(coast, monkeypatch):
     assert results.further_total == 2
 
 
+@pytest.mark.django_db
 def test_no_place_at_all():
     results = nearby.places_near(commune=commune("64122"))
     assert results.within == [] and results.further == []
@@ -155,6 +164,7 @@ def test_url_name():
     assert reverse("places:place_near") == URL
 
 
+@pytest.mark.django_db
 def test_empty_page_shows_the_form(client):
     html = near(client)
     assert '<label for="near-q">Commune or postcode</label>' in html
@@ -167,6 +177,7 @@ def test_empty_page_shows_the_form(client):
     assert "Within" not in html
 
 
+@pytest.mark.django_db
 def test_near_with_a_postcode(client, coast):
     html = near(client, q="33000")
     assert "Within 20 minutes" in html
@@ -176,6 +187,7 @@ def test_near_with_a_postcode(client, coast):
     assert input_value(html, "code") == "33063"
 
 
+@pytest.mark.django_db
 def test_near_with_a_name_splits_within_and_further(client, coast):
     html = near(client, q="Biarritz")
     within = html[html.index('id="near-within-title"') : html.index('id="near-further-title"')]
@@ -189,6 +201,7 @@ def test_near_with_a_name_splits_within_and_further(client, coast):
     assert reverse("places:place_detail", args=[coast["bayonne"].pk]) in html
 
 
+@pytest.mark.django_db
 def test_ambiguous_postcode_lists_the_communes_to_pick(client, coast):
     html = near(client, q="64200")
     assert "Several communes match “64200”: choose yours." in html
@@ -200,12 +213,14 @@ def test_ambiguous_postcode_lists_the_communes_to_pick(client, coast):
     assert "Cowork Biarritz" in html
 
 
+@pytest.mark.django_db
 def test_ambiguous_name(client):
     html = near(client, q="Abzac")
     assert "Several communes match “Abzac”" in html
     assert html.count("code=") >= 2
 
 
+@pytest.mark.django_db
 def test_unknown_commune_keeps_the_text_and_says_why(client, coast):
     html = near(client, q="Atlantide-sur-Mer")
     assert input_value(html, "q") == "Atlantide-sur-Mer"
@@ -217,12 +232,14 @@ def test_unknown_commune_keeps_the_text_and_says_why(client, coast):
     assert "Within" not in html
 
 
+@pytest.mark.django_db
 def test_unknown_commune_in_french_by_default(client):
     html = client.get(URL, {"q": "Atlantide"}).content.decode()
     assert '<html lang="fr">' in html
     assert "Atlantide" in html and "near-q-error" in html
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("minutes", ["4", "121", "vingt", "-5"])
 def test_minutes_are_validated(client, coast, minutes):
     html = near(client, q="Biarritz", minutes=minutes)
@@ -232,6 +249,7 @@ def test_minutes_are_validated(client, coast, minutes):
     assert "Cowork Biarritz" not in html
 
 
+@pytest.mark.django_db
 def test_minutes_change_the_threshold(client, coast):
     # From Pau's town hall: Bayonne's is at 119.5 minutes, Biarritz's at 127.7.
     html = near(client, q="Pau", minutes="120")
@@ -241,6 +259,7 @@ def test_minutes_change_the_threshold(client, coast):
     assert "about 120 min" in within and "about 128 min" in html
 
 
+@pytest.mark.django_db
 def test_htmx_gets_the_results_fragment_with_out_of_band_status(client, coast):
     response = client.get(URL, {"q": "Biarritz"}, HTTP_HX_REQUEST="true", **EN)
     html = response.content.decode()
@@ -252,6 +271,7 @@ def test_htmx_gets_the_results_fragment_with_out_of_band_status(client, coast):
     assert "“Atlantide”" in error and 'hx-swap-oob="true">No commune' in error
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("trait", [None, "holder", "instructor"])
 def test_every_role_may_search(client, coast, trait):
     if trait:

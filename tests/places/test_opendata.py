@@ -45,11 +45,6 @@ def validate_csv(text: str, tmp_path: Path) -> frictionless.Report:
     return frictionless.validate(resource)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def places(db):
     """A varied directory: every kind of value the export has to write."""

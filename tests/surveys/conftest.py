@@ -2,11 +2,6 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _english_messages_outside_requests():
     """Service tests read messages in English (the msgids); pages keep their own language."""
     from django.utils import translation

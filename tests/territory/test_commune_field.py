@@ -8,7 +8,7 @@ from django.utils import translation
 from tierslieux.territory.forms import COMMUNE_TEXT_MAX_LENGTH, CommuneField
 from tierslieux.territory.selectors import commune_resolve, commune_search
 
-pytestmark = pytest.mark.django_db
+# Tests that read the database say so one by one: the others check pure rules.
 
 BRESSUIRE = "79049"
 # 79300 is the postcode of Argentonnay, Boismé, Bressuire and Saint-Aubin-du-Plain, and the
@@ -34,6 +34,7 @@ def submit(form_class=CommuneForm, **data):
     return form, html, errors
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("typed", "code"),
     [
@@ -56,6 +57,7 @@ def test_resolves_one_commune(typed, code):
     assert form.cleaned_data["commune"].code == code
 
 
+@pytest.mark.django_db
 def test_the_resolved_commune_is_written_back_with_its_code():
     form, html, _errors = submit(commune="79300", commune_choice=BRESSUIRE)
     assert form.is_valid()
@@ -63,6 +65,7 @@ def test_the_resolved_commune_is_written_back_with_its_code():
     assert f'name="commune_code" value="{BRESSUIRE}"' in html
 
 
+@pytest.mark.django_db
 def test_a_shared_postcode_lists_its_communes_to_choose():
     form, html, errors = submit(commune="79300")
     assert not form.is_valid()
@@ -75,6 +78,7 @@ def test_a_shared_postcode_lists_its_communes_to_choose():
     assert errors == [] and form.cleaned_data["commune"].code == "79238"
 
 
+@pytest.mark.django_db
 def test_an_ambiguous_name_lists_the_homonyms():
     form, html, errors = submit(commune="Mérignac")
     assert not form.is_valid()
@@ -85,6 +89,7 @@ def test_an_ambiguous_name_lists_the_homonyms():
     assert form.cleaned_data["commune"].code == "16216"
 
 
+@pytest.mark.django_db
 def test_many_matches_show_the_largest_and_say_how_many():
     form, html, errors = submit(commune="Saint")
     assert not form.is_valid()
@@ -93,6 +98,7 @@ def test_many_matches_show_the_largest_and_say_how_many():
     assert "other communes: type more of the name" in html
 
 
+@pytest.mark.django_db
 def test_words_found_inside_a_name_are_only_suggested():
     form, html, errors = submit(commune="emilion")
     assert not form.is_valid()
@@ -100,6 +106,7 @@ def test_words_found_inside_a_name_are_only_suggested():
     assert 'name="commune_choice" value="33394"' in html
 
 
+@pytest.mark.django_db
 def test_unknown_text_is_refused_and_kept():
     form, html, errors = submit(commune="Atlantide")
     assert not form.is_valid()
@@ -108,6 +115,7 @@ def test_unknown_text_is_refused_and_kept():
     assert "commune_choice" not in html
 
 
+@pytest.mark.django_db
 def test_a_code_from_the_autocomplete_wins_while_the_text_names_it():
     form, _html, _errors = submit(commune="Bressuire (79)", commune_code=BRESSUIRE)
     assert form.cleaned_data["commune"].code == BRESSUIRE
@@ -146,6 +154,7 @@ def test_required_and_optional():
     assert form.is_valid() and form.cleaned_data["commune"] is None
 
 
+@pytest.mark.django_db
 def test_initial_value_shows_the_commune_name():
     with translation.override("en"):
         html = str(CommuneForm(initial={"commune": BRESSUIRE})["commune"])
@@ -154,6 +163,7 @@ def test_initial_value_shows_the_commune_name():
     assert "data-commune-field" in html
 
 
+@pytest.mark.django_db
 def test_the_widget_carries_what_the_autocomplete_needs():
     _form, html, _errors = submit(commune="Atlantide")
     assert 'id="id_commune"' in html
@@ -163,6 +173,7 @@ def test_the_widget_carries_what_the_autocomplete_needs():
     assert "<script" not in html and " on" not in html.replace(" one", "")
 
 
+@pytest.mark.django_db
 def test_search_ranks_exact_names_then_prefixes_then_words():
     assert commune_search(query="pau", limit=3)[0].code == "64445"
     codes = [c.code for c in commune_search(query="bress", limit=10)]
@@ -173,6 +184,7 @@ def test_search_ranks_exact_names_then_prefixes_then_words():
     assert commune_search(query="saint-emilion", limit=1)[0].code == "33394"
 
 
+@pytest.mark.django_db
 def test_the_start_of_a_postcode_lists_its_communes():
     choice = commune_resolve(query="793")
     assert choice.commune is None

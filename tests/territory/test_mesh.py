@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from tests.places.factories import PlaceFactory, commune
 from tierslieux.territory.mesh import MeshParams, mesh_recommend, mesh_report, site_marginal_gain
 
-pytestmark = pytest.mark.django_db
+# Tests that read the database say so one by one: the others check pure rules.
 MONACO = Path(__file__).parent.parent / "data" / "osm" / "monaco.osm.pbf"
 
 
@@ -25,6 +25,7 @@ def places():
     PlaceFactory(commune=commune("19272"), unpublished=True)
 
 
+@pytest.mark.django_db
 def test_report_on_the_grid_adds_up(places):
     report = mesh_report(MeshParams.from_settings())
     assert report.places == 3
@@ -44,6 +45,7 @@ def test_report_on_the_grid_adds_up(places):
     assert report.inhabitants_per_place == report.population / 3
 
 
+@pytest.mark.django_db
 def test_a_higher_threshold_never_lowers_coverage(places):
     low = mesh_report(MeshParams.from_settings(minutes=15, demand="communes"))
     high = mesh_report(MeshParams.from_settings(minutes=30, demand="communes"))
@@ -51,7 +53,8 @@ def test_a_higher_threshold_never_lowers_coverage(places):
     assert low.population == 6_150_451  # commune demand uses the Etalab populations
 
 
-@pytest.mark.slow  # a whole-region MILP
+@pytest.mark.django_db
+@pytest.mark.slow  # an exact MILP on the whole region
 def test_recommend_greedy_and_exact(places):
     params = MeshParams.from_settings(demand="communes")
     greedy = mesh_recommend(params, new=3)
@@ -68,6 +71,7 @@ def test_recommend_greedy_and_exact(places):
     assert site_marginal_gain(params, lon=first.lon, lat=first.lat) == first.new_inhabitants
 
 
+@pytest.mark.django_db
 def test_cover_everyone(places):
     result = mesh_recommend(MeshParams.from_settings(demand="communes", minutes=45), new=None)
     assert result.covered_after + result.uncoverable == result.population
@@ -80,6 +84,7 @@ def test_invalid_parameters_are_refused():
         mesh_report(MeshParams.from_settings(model="road"))
 
 
+@pytest.mark.django_db
 def test_coverage_command_text_and_json(places):
     out = StringIO()
     call_command("coverage", "--demand", "communes", stdout=out)
@@ -92,6 +97,7 @@ def test_coverage_command_text_and_json(places):
     assert len(data["departements"]) == 12
 
 
+@pytest.mark.django_db
 def test_coverage_without_place_does_not_blame_the_road_network():
     """Straight-line model, no open place: nobody is covered, and the command says so instead of
     warning that "the road network does not cover the territory" (issue 17)."""
@@ -103,6 +109,7 @@ def test_coverage_without_place_does_not_blame_the_road_network():
     assert "Open places: 0" in text
 
 
+@pytest.mark.django_db
 def test_recommend_command(places):
     out = StringIO()
     call_command("recommend", "--new", "2", "--demand", "communes", "--json", stdout=out)
@@ -113,6 +120,7 @@ def test_recommend_command(places):
         call_command("recommend", "--new", "0")
 
 
+@pytest.mark.django_db
 def test_road_model_on_the_monaco_extract_runs_and_says_it_does_not_cover(
     places, tmp_path, settings
 ):

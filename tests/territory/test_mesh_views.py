@@ -302,6 +302,7 @@ def test_scenario_cover_everyone(client, instructor):
     assert f"{result['new']} recommended sites" in fragment or "sites recommandés" in fragment
 
 
+@pytest.mark.slow  # an exact MILP on the region's communes (a time limit under load)
 def test_exact_scenario_states_its_status_and_gap(client, instructor, places):
     run_scenario(client, method="exact", minutes="15")
 

@@ -26,11 +26,6 @@ from tierslieux.calls.models import PartnerKind
 from tierslieux.places import services as place_services
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class World:
     users: dict

@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-pytestmark = pytest.mark.django_db
+# Tests that read the database say so one by one: the others check pure rules.
 
 MAX_DEPTH = 3
 SKIPPED_PREFIXES = ("/static/", "/media/", "/admin/", "/i18n/")
@@ -98,6 +98,7 @@ def crawl(client, starts: list[str]) -> tuple[dict[str, int], list[str]]:
 ROLES = ["anonymous", "holder", "instructor", "network", "authority", "reader", "superuser"]
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_no_link_shown_to_a_role_answers_an_error(client, world, role):
     starts = [reverse("workspace:home")]
@@ -116,6 +117,7 @@ def _start_links(client, user) -> set[str]:
     return {urlsplit(u).path for u in links_of(response.content.decode(), "/mon-espace/")}
 
 
+@pytest.mark.django_db
 def test_the_instructor_reaches_the_applications_list_from_its_start_page(client, world):
     links = _start_links(client, world.users["instructor"])
     assert reverse("calls:application_list") in links
@@ -123,6 +125,7 @@ def test_the_instructor_reaches_the_applications_list_from_its_start_page(client
     assert reverse("agreements:reminder_list") in links
 
 
+@pytest.mark.django_db
 def test_the_network_reaches_its_opinions_and_reviews(client, world):
     links = _start_links(client, world.users["network"])
     assert reverse("calls:opinion_list_mine") in links
@@ -131,6 +134,7 @@ def test_the_network_reaches_its_opinions_and_reviews(client, world):
     assert reverse("agreements:pipeline_detail") in links
 
 
+@pytest.mark.django_db
 def test_the_authority_reaches_its_premises_agreements_and_opinions(client, world):
     links = _start_links(client, world.users["authority"])
     assert reverse("agreements:premises_list") in links

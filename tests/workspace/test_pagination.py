@@ -11,7 +11,7 @@ from tests.agreements.factories import JournalEntryFactory
 from tests.calls.factories import ApplicationFactory, CallFactory
 from tierslieux.core.pagination import PAGE_SIZE, paginate
 
-pytestmark = pytest.mark.django_db
+# Tests that read the database say so one by one: the others check pure rules.
 
 
 def test_paginate_keeps_the_filters_and_forgives_a_bad_page_number():
@@ -28,6 +28,7 @@ def _pager_links(html: str) -> list[str]:
     return [link.replace("&amp;", "&") for link in re.findall(r'href="([^"]+)"', nav)]
 
 
+@pytest.mark.django_db
 def test_instruction_list_is_paged_with_its_filters(client):
     call = CallFactory()
     ApplicationFactory.create_batch(PAGE_SIZE + 3, call=call, submitted=True, complete=False)
@@ -46,6 +47,7 @@ def test_instruction_list_is_paged_with_its_filters(client):
     assert export.content.decode().count("\n") == PAGE_SIZE + 3 + 1
 
 
+@pytest.mark.django_db
 def test_journal_list_is_paged(client):
     JournalEntryFactory.create_batch(PAGE_SIZE + 1)
     client.force_login(UserFactory(network=True))

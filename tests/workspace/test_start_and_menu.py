@@ -10,7 +10,7 @@ from tierslieux.core.context_processors import NAVIGATION, navigation_for
 from tierslieux.core.permissions import user_can
 from tierslieux.core.roles import Role
 
-pytestmark = pytest.mark.django_db
+# Tests that read the database say so one by one: the others check pure rules.
 
 EVERYONE = {
     "places:place_list",
@@ -60,6 +60,7 @@ def _login(client, world, role):
         client.force_login(world.users[role])
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", list(MENU))
 def test_the_menu_of_each_role_links_exactly_the_pages_it_may_open(client, world, role):
     _login(client, world, role)
@@ -70,6 +71,7 @@ def test_the_menu_of_each_role_links_exactly_the_pages_it_may_open(client, world
         assert client.get(url, HTTP_ACCEPT_LANGUAGE="en").status_code == 200, url
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", ["network", "authority", "reader"])
 def test_agreements_list_is_not_offered_to_roles_it_refuses(client, world, role):
     _login(client, world, role)
@@ -78,6 +80,7 @@ def test_agreements_list_is_not_offered_to_roles_it_refuses(client, world, role)
     assert f'href="{reverse("agreements:agreement_list")}"' not in html
 
 
+@pytest.mark.django_db
 def test_a_user_with_two_roles_gets_the_union_of_menus_and_panels(client, world):
     user = UserFactory(
         roles=[Role.NETWORK, Role.AUTHORITY], organisation=world.users["network"].organisation
@@ -103,6 +106,7 @@ def test_every_menu_item_names_known_actions():
             reverse(target.url_name)
 
 
+@pytest.mark.django_db
 def test_the_current_section_is_marked(client, world):
     client.force_login(world.users["instructor"])
     html = client.get(reverse("calls:application_list")).content.decode()
@@ -137,6 +141,7 @@ START_PANELS = {
 }
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", list(START_PANELS))
 def test_start_page_panels_per_role(client, world, role):
     client.force_login(world.users[role])
@@ -145,12 +150,14 @@ def test_start_page_panels_per_role(client, world, role):
     assert _panels(response.content.decode()) == START_PANELS[role]
 
 
+@pytest.mark.django_db
 def test_start_page_sends_anonymous_visitors_to_log_in(client):
     response = client.get(reverse("workspace:start"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
+@pytest.mark.django_db
 def test_holder_start_page_lists_its_applications_agreement_and_organisation(client, world):
     client.force_login(world.users["holder"])
     html = client.get(reverse("workspace:start"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -165,6 +172,7 @@ def test_holder_start_page_lists_its_applications_agreement_and_organisation(cli
     )
 
 
+@pytest.mark.django_db
 def test_instructor_start_page_counts_applications_by_state(client, world):
     client.force_login(world.users["instructor"])
     html = client.get(reverse("workspace:start"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -181,6 +189,7 @@ def test_instructor_start_page_counts_applications_by_state(client, world):
     assert "2 applications" in listed
 
 
+@pytest.mark.django_db
 def test_network_start_page_lists_the_opinion_asked(client, world):
     client.force_login(world.users["network"])
     html = client.get(reverse("workspace:start"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -188,6 +197,7 @@ def test_network_start_page_lists_the_opinion_asked(client, world):
     assert reverse("agreements:pipeline_detail") in html
 
 
+@pytest.mark.django_db
 def test_login_lands_on_the_start_page_unless_next_says_otherwise(client, world):
     user = world.users["reader"]
     user.set_password("correct-horse-battery")
@@ -203,12 +213,14 @@ def test_login_lands_on_the_start_page_unless_next_says_otherwise(client, world)
     assert response["Location"] == "/appels/"
 
 
+@pytest.mark.django_db
 def test_dashboard_links_to_the_survey_only_for_those_who_may_open_it(client, world):
     client.force_login(world.users["reader"])
     html = client.get(reverse("dashboard:dashboard_detail")).content.decode()
     assert reverse("surveys:survey_list") not in html
 
 
+@pytest.mark.django_db
 def test_home_offers_search_near_me_and_the_count_of_open_places(client, world):
     html = client.get(reverse("workspace:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f'action="{reverse("places:place_list")}"' in html

@@ -1,0 +1,214 @@
+"""No list page makes a query per row (N+1): each page is read with one row, then with twenty,
+and the twenty-row read may not cost more queries than the one-row read
+(``django_assert_max_num_queries``). A query per row would add nineteen."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.agreements.factories import AgreementFactory
+from tests.calls.factories import ApplicationFactory, CallFactory, OpinionFactory, holder_user
+from tests.places.factories import PlaceFactory, commune
+from tests.surveys.factories import InvitationFactory, ResponseFactory, SurveyFactory
+from tierslieux.accounts.services import user_invite
+from tierslieux.places.models import PlaceProposal
+
+pytestmark = pytest.mark.django_db
+ROWS = 20
+CODES = ("33063", "87085", "64445", "86194", "17300", "24322", "19272", "40192", "47001", "79191")
+
+
+def _get(client, url):
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200, url
+    return response
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        _get(client, url)
+    return len(captured)
+
+
+def assert_rows_cost_no_query(client, url, make, django_assert_max_num_queries, marker=None):
+    """``make(i)`` adds the i-th row; the page with ``ROWS`` rows costs what it costs with one."""
+    make(0)
+    _get(client, url)  # warm the per-process caches (content types, permissions, sessions)
+    one = _queries(client, url)
+    for i in range(1, ROWS):
+        make(i)
+    with django_assert_max_num_queries(one):
+        response = _get(client, url)
+    if marker is not None:
+        assert response.content.decode().count(marker) >= ROWS, url
+    return response
+
+
+def _logged_in(client, **role):
+    client.force_login(UserFactory(**role))
+    return client
+
+
+def test_the_directory(client, django_assert_max_num_queries):
+    def make(i):
+        PlaceFactory(name=f"Lieu numéro {i:02}", commune=commune(CODES[i % len(CODES)]))
+
+    assert_rows_cost_no_query(
+        client, reverse("places:place_list"), make, django_assert_max_num_queries, "Lieu numéro"
+    )
+
+
+def test_the_proposals(client, django_assert_max_num_queries):
+    _logged_in(client, network=True)
+    places = []
+
+    def make(i):
+        place = PlaceFactory(commune=commune(CODES[i % len(CODES)]))
+        places.append(place)
+        PlaceProposal.objects.create(
+            place=place if i % 2 else None,
+            data={"name": f"Proposition {i:02}", "commune": CODES[i % len(CODES)]},
+            proposer_name=f"Personne {i}",
+            proposer_email=f"p{i}@example.org",
+        )
+
+    assert_rows_cost_no_query(
+        client, reverse("places:proposal_list"), make, django_assert_max_num_queries, "Personne"
+    )
+
+
+def test_the_calls(client, django_assert_max_num_queries):
+    def make(i):
+        CallFactory(name=f"Appel numéro {i:02}")
+
+    assert_rows_cost_no_query(
+        client, reverse("calls:call_list"), make, django_assert_max_num_queries, "Appel numéro"
+    )
+
+
+def test_the_applications_of_the_instruction(client, django_assert_max_num_queries):
+    _logged_in(client, instructor=True)
+
+    def make(i):
+        ApplicationFactory(submitted=True, title=f"Dossier numéro {i:02}")
+
+    assert_rows_cost_no_query(
+        client,
+        reverse("calls:application_list"),
+        make,
+        django_assert_max_num_queries,
+        "Dossier numéro",
+    )
+
+
+def test_the_applications_of_a_holder(client, django_assert_max_num_queries):
+    holder = holder_user()
+    client.force_login(holder)
+
+    def make(i):
+        ApplicationFactory(organisation=holder.organisation, title=f"Mon dossier {i:02}")
+
+    assert_rows_cost_no_query(
+        client,
+        reverse("calls:application_mine"),
+        make,
+        django_assert_max_num_queries,
+        "Mon dossier",
+    )
+
+
+def test_the_funded_projects(client, django_assert_max_num_queries):
+    def make(i):
+        ApplicationFactory(accepted=True, title=f"Projet financé {i:02}")
+
+    assert_rows_cost_no_query(
+        client,
+        reverse("calls:funded_list"),
+        make,
+        django_assert_max_num_queries,
+        "Projet financé",
+    )
+
+
+def test_the_agreements(client, django_assert_max_num_queries):
+    _logged_in(client, instructor=True)
+
+    def make(i):
+        AgreementFactory(application__title=f"Convention numéro {i:02}")
+
+    assert_rows_cost_no_query(
+        client,
+        reverse("agreements:agreement_list"),
+        make,
+        django_assert_max_num_queries,
+        "Convention numéro",
+    )
+
+
+def test_the_surveys(client, django_assert_max_num_queries):
+    _logged_in(client, network=True)
+
+    def make(i):
+        survey = SurveyFactory(
+            year=2000 + i,
+            opens_on=datetime.date(2000 + i, 3, 1),
+            closes_on=datetime.date(2000 + i, 4, 1),
+        )
+        InvitationFactory(survey=survey)
+        ResponseFactory(invitation=InvitationFactory(survey=survey))
+
+    assert_rows_cost_no_query(
+        client, reverse("surveys:survey_list"), make, django_assert_max_num_queries
+    )
+
+
+def test_the_invitations(client, django_assert_max_num_queries):
+    staff = UserFactory(instructor=True)
+    client.force_login(staff)
+
+    def make(i):
+        user_invite(email=f"invite{i:02}@example.org", role="reader", organisation=None, by=staff)
+
+    assert_rows_cost_no_query(
+        client, reverse("accounts:invitation_list"), make, django_assert_max_num_queries, "invite"
+    )
+
+
+def test_the_api_places(client, django_assert_max_num_queries):
+    def make(i):
+        PlaceFactory(name=f"Lieu API {i:02}", commune=commune(CODES[i % len(CODES)]))
+
+    response = assert_rows_cost_no_query(
+        client, reverse("api:place_list"), make, django_assert_max_num_queries
+    )
+    assert response.json()["count"] == ROWS
+
+
+def test_the_api_territory_lists(client, django_assert_max_num_queries):
+    """The département list and a commune search read a fixed number of queries."""
+    for url in (reverse("api:departement_list"), reverse("api:commune_search") + "?q=Sa&limit=50"):
+        _get(client, url)
+        with django_assert_max_num_queries(3):
+            assert len(_get(client, url).json()) >= 12
+
+
+def test_the_instruction_page_of_an_application(client, django_assert_max_num_queries):
+    _logged_in(client, instructor=True)
+    application = ApplicationFactory(under_instruction=True)
+
+    def make(i):
+        OpinionFactory(
+            application=application,
+            organisation=OrganisationFactory(kind="departement", name=f"Partenaire {i:02}"),
+        )
+
+    assert_rows_cost_no_query(
+        client,
+        reverse("calls:application_instruct", args=[application.pk]),
+        make,
+        django_assert_max_num_queries,
+    )
