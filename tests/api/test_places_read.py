@@ -20,6 +20,7 @@ def names(response) -> list[str]:
     return [item["nom"] for item in response.json()["items"]]
 
 
+@pytest.mark.django_db
 def test_urls_are_in_the_api_namespace_under_v1_with_the_old_paths_as_aliases(client):
     assert reverse("api:openapi-json") == "/api/v1/openapi.json"
     assert reverse("api:place_list") == "/api/v1/places"

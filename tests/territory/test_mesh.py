@@ -133,6 +133,7 @@ def test_road_model_on_the_monaco_extract_runs_and_says_it_does_not_cover(
     assert list((tmp_path / "road-graphs").glob("*.npz"))  # the built graph is cached on disk
 
 
+@pytest.mark.django_db
 def test_road_model_first_read_is_announced_with_its_progress(tmp_path, settings):
     """A first read says how long it should take and shows progress on stderr (JSON on stdout
     stays valid); the second run reads the cache and says nothing."""

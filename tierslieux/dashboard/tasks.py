@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from tierslieux.core import clock
+from tierslieux.core.models import TaskProgress
 from tierslieux.core.tasks import tracked
 from tierslieux.dashboard.report import report_write
 
@@ -34,8 +35,6 @@ def report_folder(progress_id: int) -> Path:
 
 def report_folders_prune(*, keep_days: int | None = None) -> int:
     """Delete the files of reports generated more than ``keep_days`` ago; how many folders."""
-    from tierslieux.core.models import TaskProgress
-
     days = settings.DASHBOARD_REPORT_KEEP_DAYS if keep_days is None else keep_days
     cutoff = clock.now() - datetime.timedelta(days=days)
     old = TaskProgress.objects.filter(label=REPORT_LABEL, created_at__lt=cutoff)

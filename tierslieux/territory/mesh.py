@@ -582,8 +582,6 @@ def candidates_marginal_gains(params: MeshParams) -> tuple[Sites, np.ndarray]:
     """The candidate sites (the communes' town halls) and, for each, the inhabitants a new
     place there would bring within the threshold: ``site_marginal_gain`` of every candidate,
     in one pass over the grid."""
-    from tierslieux.territory.analytics.location import marginal_gain
-
     problem, _demand, candidates, _n = _problem(params)
     gains = np.array(
         [round(marginal_gain(problem, j)) for j in range(len(candidates.ids))], dtype=np.int64
