@@ -9,7 +9,7 @@ from django.db.models import F, QuerySet
 from tierslieux.core.permissions import STAFF_ROLES, has_role, user_can
 from tierslieux.core.roles import Role
 from tierslieux.premises.models import PremisesOffer
-from tierslieux.premises.workflow import PUBLIC_STATES
+from tierslieux.premises.workflow import PUBLIC_STATES, PremisesState
 
 
 def _is_staff(user: Any) -> bool:
@@ -83,3 +83,64 @@ def offers_ranked(*, user: Any, filters: OfferFilters | None = None) -> QuerySet
     if filters.max_rent is not None:
         offers = offers.filter(rent_per_m2_month__lte=filters.max_rent)
     return offers.order_by(F("inhabitants_brought").desc(nulls_last=True), "pk")
+
+
+def offer_get(*, user: Any, pk: int) -> PremisesOffer | None:
+    """The offer if ``user`` may see it, else None (the page answers 404)."""
+    return (
+        offers_visible_qs(user=user)
+        .select_related("commune__departement", "authority")
+        .prefetch_related("photos")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def offer_managed_get(*, user: Any, pk: int) -> PremisesOffer | None:
+    """The offer if ``user`` may edit it, else None (another authority's offer: 404)."""
+    return offers_managed_qs(user=user).select_related("commune").filter(pk=pk).first()
+
+
+def offers_public_features(*, user: Any) -> list[dict[str, Any]]:
+    """GeoJSON features of the published offers. The exact point, address and contact only to
+    signed-in users; visitors get the point rounded to 0.01° (about a kilometre)."""
+    exact = user_can(user, "premises.contact_view")
+    offers = (
+        PremisesOffer.objects.filter(state=PremisesState.PUBLISHED)
+        .select_related("commune")
+        .order_by("pk")
+    )
+    features = []
+    for offer in offers:
+        lon, lat = (offer.lon, offer.lat) if exact else (round(offer.lon, 2), round(offer.lat, 2))
+        properties: dict[str, Any] = {
+            "id": offer.pk,
+            "title": offer.title,
+            "commune": offer.commune_id,
+            "commune_name": offer.commune.name,
+            "surface_m2": float(offer.surface_m2),
+            "rooms": offer.rooms,
+            "building_state": offer.building_state,
+            "rent_per_m2_month": float(offer.rent_per_m2_month),
+            "available_on": offer.available_on.isoformat() if offer.available_on else None,
+            "accessible": offer.accessible,
+            "fibre": offer.fibre,
+            "white_zone": offer.white_zone,
+            "inhabitants_brought": offer.inhabitants_brought,
+            "creation_eligible": offer.creation_eligible,
+        }
+        if exact:
+            properties.update(
+                address=offer.address,
+                contact_name=offer.contact_name,
+                contact_email=offer.contact_email,
+                contact_phone=offer.contact_phone,
+            )
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": properties,
+            }
+        )
+    return features
