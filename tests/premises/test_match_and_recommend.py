@@ -119,3 +119,14 @@ def test_recommend_still_defaults_to_the_communes():
     call_command("recommend", "--json", "--new", "1", "--demand", "communes", stdout=out)
     data = json.loads(out.getvalue())
     assert data["sites"][0]["candidate"] == data["sites"][0]["commune"]
+
+
+def test_the_recompute_command_follows_the_places(authority_user):
+    offer = _published(authority_user, "23096")
+    assert offer.inhabitants_brought > 0
+    PlaceFactory(commune=commune("23096"))
+    out = StringIO()
+    call_command("premises_match_recompute", stdout=out)
+    assert out.getvalue().strip() == "1 premises offers recomputed"
+    offer.refresh_from_db()
+    assert offer.inhabitants_brought == 0 and offer.creation_eligible is False
