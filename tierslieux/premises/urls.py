@@ -8,6 +8,7 @@ app_name = "premises"
 
 urlpatterns = [
     path("", views.offer_list, name="offer_list"),
+    path("locaux-vacants.csv", views.offer_csv, name="offer_csv"),
     path("carte.geojson", views.offer_geojson, name="offer_geojson"),
     path("nouveau/", views.offer_create, name="offer_create"),
     path("<int:pk>/", views.offer_detail, name="offer_detail"),

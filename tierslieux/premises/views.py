@@ -13,6 +13,7 @@ from tierslieux.core.permissions import has_role, permission_required, user_can
 from tierslieux.core.roles import Role
 from tierslieux.premises import selectors, services
 from tierslieux.premises.forms import OfferFilterForm, OfferForm
+from tierslieux.premises.opendata import opendata_csv
 from tierslieux.premises.workflow import TRANSITIONS, PremisesState
 
 ERROR_FIELDS = frozenset(OfferForm.base_fields)
@@ -56,6 +57,15 @@ def offer_geojson(request: HttpRequest) -> JsonResponse:
         {"type": "FeatureCollection", "features": features},
         content_type="application/geo+json",
     )
+
+
+@require_GET
+@permission_required("premises.offer_view")
+def offer_csv(request: HttpRequest) -> HttpResponse:
+    """The published offers as open data (Table Schema ``locaux-vacants.schema.json``)."""
+    response = HttpResponse(opendata_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="locaux-vacants.csv"'
+    return response
 
 
 @require_GET
