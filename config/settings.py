@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tierslieux.places",
     "tierslieux.calls",
     "tierslieux.agreements",
+    "tierslieux.premises",
     "tierslieux.surveys",
     "tierslieux.dashboard",
     "tierslieux.demo",

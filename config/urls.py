@@ -13,6 +13,7 @@ urlpatterns = [
     path("appels/projets-finances/subventions-scdl.csv", opendata_views.scdl_csv),
     path("appels/", include("tierslieux.calls.urls")),
     path("conventions/", include("tierslieux.agreements.urls")),
+    path("locaux-vacants/", include("tierslieux.premises.urls")),
     path("panorama/", include("tierslieux.surveys.urls")),
     path("tableau-de-bord/", include("tierslieux.dashboard.urls")),
     # Version 1 of the API; the unversioned paths of before stay as its aliases (ADR 0025).

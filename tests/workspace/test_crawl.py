@@ -142,6 +142,14 @@ def test_the_authority_reaches_its_premises_agreements_and_opinions(client, worl
     assert reverse("calls:opinion_list_mine") in links
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["authority", "instructor"])
+def test_authorities_and_the_region_reach_the_premises_on_offer(client, world, role):
+    links = _start_links(client, world.users[role])
+    assert reverse("premises:offer_create") in links
+    assert reverse("premises:offer_list") in links
+
+
 def test_shapes_normalise_numbers_and_tokens():
     assert shape("/appels/dossiers/12/instruction/?x=1") == "/appels/dossiers/<n>/instruction/"
     assert shape("/panorama/reponse/abcdefghijklmnopqrstuvwxyz/") == "/panorama/reponse/<token>/"

@@ -212,3 +212,35 @@ def test_the_instruction_page_of_an_application(client, django_assert_max_num_qu
         make,
         django_assert_max_num_queries,
     )
+
+
+def test_the_premises_on_offer(client, django_assert_max_num_queries):
+    from tierslieux.premises.models import PremisesOffer
+
+    authority = OrganisationFactory(name="Commune offrant des locaux")
+
+    def make(i):
+        place = commune(CODES[i % len(CODES)])
+        PremisesOffer.objects.create(
+            authority=authority,
+            title=f"Bâtiment numéro {i:02}",
+            commune=place,
+            address="1 place de la Mairie",
+            lon=place.lon,
+            lat=place.lat,
+            surface_m2=100 + i,
+            building_state="ready",
+            rent_per_m2_month=3,
+            contact_name="Service patrimoine",
+            contact_email="patrimoine@example.org",
+            state="published",
+            inhabitants_brought=i,
+        )
+
+    assert_rows_cost_no_query(
+        _logged_in(client, instructor=True),
+        reverse("premises:offer_list"),
+        make,
+        django_assert_max_num_queries,
+        marker="Bâtiment numéro",
+    )

@@ -17,6 +17,7 @@ EVERYONE = {
     "places:place_map",
     "territory:territory_detail",
     "calls:call_list",
+    "premises:offer_list",
     "dashboard:dashboard_detail",
 }
 MENU = {
@@ -123,7 +124,14 @@ def _panels(html: str) -> set[str]:
 
 
 START_PANELS = {
-    "holder": {"applications_mine", "organisation", "agreements_mine", "calls_open", "evaluation"},
+    "holder": {
+        "applications_mine",
+        "organisation",
+        "agreements_mine",
+        "calls_open",
+        "premises_offers",
+        "evaluation",
+    },
     "instructor": {
         "calls_open",
         "instruction",
@@ -133,11 +141,12 @@ START_PANELS = {
         "premises",
         "accompaniment",
         "surveys",
+        "premises_offers",
         "evaluation",
     },
-    "network": {"opinions", "reviews", "accompaniment", "surveys", "evaluation"},
-    "authority": {"opinions", "premises", "evaluation"},
-    "reader": {"calls_open", "evaluation"},
+    "network": {"opinions", "reviews", "accompaniment", "surveys", "premises_offers", "evaluation"},
+    "authority": {"opinions", "premises", "premises_offers", "evaluation"},
+    "reader": {"calls_open", "premises_offers", "evaluation"},
 }
 
 

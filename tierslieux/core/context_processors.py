@@ -68,6 +68,11 @@ NAVIGATION: tuple[NavItem, ...] = (
         "calls",
     ),
     NavItem(
+        _("Premises on offer"),
+        (_target("premises:offer_list", "premises.offer_view"),),
+        "premises",
+    ),
+    NavItem(
         _("Instruction"),
         (_target("calls:application_list", "calls.application_instruct"),),
         views=frozenset(

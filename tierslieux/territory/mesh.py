@@ -92,6 +92,8 @@ class Sites:
     lon: np.ndarray
     lat: np.ndarray
     labels: list[str] = field(default_factory=list)
+    communes: list[str] = field(default_factory=list)
+    """The INSEE code of each site's commune (empty: the ids are the codes)."""
 
 
 def _commune_table() -> dict[str, tuple]:
@@ -415,6 +417,8 @@ class RecommendedSite:
     lat: float
     new_inhabitants: int
     """Inhabitants this site brings within the threshold, given the sites ranked before it."""
+    candidate: str = ""
+    """The candidate's id: the commune's code, or the record of a registered candidate set."""
 
 
 @dataclass(frozen=True)
@@ -472,10 +476,10 @@ def _reach(
     )
 
 
-def _problem(params: MeshParams) -> tuple[Any, Demand, Sites, int]:
+def _problem(params: MeshParams, sites: Sites | None = None) -> tuple[Any, Demand, Sites, int]:
     demand = demand_read(params.demand)
     places = places_read(on=params.on)
-    candidates = candidates_read()
+    candidates = sites if sites is not None else candidates_read()
     existing = cov.coverage(
         travel_model(params),
         demand.lon,
@@ -500,11 +504,13 @@ def mesh_recommend(
     exact: bool = False,
     time_limit_s: float = 10.0,
     report: Any = None,
+    candidates: Sites | None = None,
 ) -> Recommendation:
     """Where to open ``new`` places to bring the most inhabitants within the threshold (MCLP);
     with ``new=None``, the fewest places that bring everyone reachable within it (set cover).
 
-    Candidates are the communes' town halls; the open places are kept. ``exact``: the proven
+    Candidates are the communes' town halls, or ``candidates`` (``territory.candidates``:
+    the premises on offer); the open places are kept. ``exact``: the proven
     optimum (``location.mclp_exact`` / ``set_cover_exact``); else the greedy improved by swaps
     (``location.mclp_greedy_swap``) or the greedy set cover. ``report(fraction,
     message)`` is called as the work goes (for background tasks).
@@ -513,7 +519,8 @@ def mesh_recommend(
     params.validate()
     say = report or (lambda fraction, message="": None)
     say(0.05, "Reading the territory and the places")
-    problem, demand, candidates, n_places = _problem(params)
+    problem, demand, candidates, n_places = _problem(params, candidates)
+    codes = candidates.communes or [str(i) for i in candidates.ids]
     say(0.4, "Optimising")
     started = time.perf_counter()
     if new is None:
@@ -529,12 +536,13 @@ def mesh_recommend(
     sites = [
         RecommendedSite(
             rank=rank,
-            commune=str(candidates.ids[j]),
+            commune=codes[j],
             name=candidates.labels[j],
-            departement=communes[str(candidates.ids[j])][3],
+            departement=communes[codes[j]][3],
             lon=float(candidates.lon[j]),
             lat=float(candidates.lat[j]),
             new_inhabitants=round(float(gain)),
+            candidate=str(candidates.ids[j]),
         )
         for rank, (j, gain) in enumerate(zip(solution.chosen, solution.gains, strict=True), 1)
     ]

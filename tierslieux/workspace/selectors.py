@@ -18,6 +18,7 @@ from tierslieux.agreements import selectors as agreements
 from tierslieux.calls import selectors as calls
 from tierslieux.core.permissions import user_can
 from tierslieux.places import selectors as places
+from tierslieux.premises import selectors as premises_offers
 from tierslieux.surveys import selectors as surveys
 from tierslieux.territory.selectors import region_figures
 
@@ -191,6 +192,28 @@ def _opinions_panel(user: Any) -> Panel:
     )
 
 
+def _premises_offers_panel(user: Any) -> Panel:
+    """Authorities and the Région: their offers of buildings; others: the offers to browse."""
+    listing = (_("Public premises on offer"), reverse("premises:offer_list"))
+    if not user_can(user, "premises.offer_create"):
+        return Panel("premises_offers", _("Public premises on offer"), lines=[Line(*listing)])
+    offers = premises_offers.offers_managed_qs(user=user).select_related("commune")
+    return Panel(
+        "premises_offers",
+        _("Buildings on offer"),
+        lines=[
+            Line(
+                offer.title,
+                reverse("premises:offer_detail", args=[offer.pk]),
+                note=f"{offer.get_state_display()} · {offer.commune.name}",
+            )
+            for offer in offers[:LIST_LIMIT]
+        ],
+        empty=_("No building offered yet."),
+        more=((_("Offer a building"), reverse("premises:offer_create")), listing),
+    )
+
+
 def start_page(*, user: Any, on: datetime.date) -> list[Panel]:
     """The panels of ``user``'s start page, in the order of their work."""
     panels: list[Panel] = []
@@ -296,6 +319,8 @@ def start_page(*, user: Any, on: datetime.date) -> list[Panel]:
                 more=((_("Every survey"), reverse("surveys:survey_list")),),
             )
         )
+    if user_can(user, "premises.contact_view"):
+        panels.append(_premises_offers_panel(user))
     evaluation = [Line(_("Evaluation dashboard"), reverse("dashboard:dashboard_detail"))]
     if user_can(user, "calls.funded_view"):
         evaluation.append(Line(_("Funded projects"), reverse("calls:funded_list")))

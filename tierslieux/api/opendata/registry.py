@@ -19,6 +19,8 @@ from tierslieux.calls.models import Decision
 from tierslieux.core import clock
 from tierslieux.places import opendata as places_opendata
 from tierslieux.places.models import Place
+from tierslieux.premises import opendata as premises_opendata
+from tierslieux.premises.models import PremisesOffer
 from tierslieux.territory import exports as mesh_exports
 from tierslieux.territory.mesh import MeshParams
 from tierslieux.territory.mesh_cache import mesh_report_cached
@@ -71,6 +73,15 @@ def _places_table() -> tuple[tuple[str, ...], list[dict[str, Any]]]:
         for p in places_opendata.opendata_places()
     ]
     return places_opendata.COLUMNS, records
+
+
+def _premises_updated_on() -> datetime.date | None:
+    latest = PremisesOffer.objects.filter(state="published").aggregate(m=Max("updated_at"))["m"]
+    return _date(latest)
+
+
+def _premises_table() -> tuple[tuple[str, ...], list[dict[str, Any]]]:
+    return premises_opendata.COLUMNS, premises_opendata.opendata_records()
 
 
 def _mesh_table(kind: str) -> Callable[[], tuple[tuple[str, ...], list[dict[str, Any]]]]:
@@ -153,6 +164,25 @@ DATASETS: tuple[Dataset, ...] = (
         updated_on=_grants_updated_on,
         table=_scdl_table,
         schema="scdl-subventions-2.1.1.schema.json",
+    ),
+)
+DATASETS += (
+    Dataset(
+        slug="locaux-vacants",
+        title="Locaux publics vacants proposés aux tiers-lieux",
+        description=(
+            "Bâtiments publics que des collectivités proposent à des tiers-lieux à loyer modéré "
+            "(offres publiées) : surface, état, loyer comparé au marché, disponibilité, et ce "
+            "qu'un tiers-lieu y apporterait au maillage. Position arrondie à 1 km environ."
+        ),
+        resources=(
+            Resource("CSV", "premises:offer_csv"),
+            Resource("GeoJSON", "premises:offer_geojson"),
+            Resource("XLSX", "opendata:dataset_xlsx", {"slug": "locaux-vacants"}),
+        ),
+        updated_on=_premises_updated_on,
+        table=_premises_table,
+        schema="locaux-vacants.schema.json",
     ),
 )
 SCHEMAS: frozenset[str] = frozenset(d.schema for d in DATASETS if d.schema)

@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tierslieux.territory.candidates import COMMUNES, candidates_named, candidates_source_names
 from tierslieux.territory.management.commands._mesh_options import add_mesh_arguments, mesh_params
 from tierslieux.territory.mesh import mesh_recommend
 
@@ -25,6 +26,13 @@ class Command(BaseCommand):
             help="Proven optimum (reductions, components, HiGHS) instead of greedy + swaps.",
         )
         parser.add_argument(
+            "--candidates",
+            choices=candidates_source_names(),
+            default=COMMUNES,
+            help="Candidate sites: the communes' town halls (default) or the published premises "
+            "on offer (premises).",
+        )
+        parser.add_argument(
             "--time-limit", type=float, default=10.0, help="Seconds, at most 3600 (exact)."
         )
 
@@ -34,11 +42,18 @@ class Command(BaseCommand):
         if not 0 < options["time_limit"] <= MAX_TIME_LIMIT_S:
             raise CommandError(f"--time-limit must be > 0 and at most {MAX_TIME_LIMIT_S:g} s")
         try:
+            candidates = candidates_named(options["candidates"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        if not len(candidates.ids):
+            raise CommandError(f"No candidate site in the set {options['candidates']!r}.")
+        try:
             result = mesh_recommend(
                 mesh_params(options),
                 new=None if options["cover_all"] else options["new"],
                 exact=options["exact"],
                 time_limit_s=options["time_limit"],
+                candidates=candidates,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
@@ -57,9 +72,10 @@ class Command(BaseCommand):
             f"{result.population:,} inhabitants ({result.share_before:.2%} -> "
             f"{result.share_after:.2%}); out of reach of any commune: {result.uncoverable:,}"
         )
-        w(f"{result.new} new places:")
+        w(f"{result.new} new places ({options['candidates']}):")
         for site in result.sites:
             w(
-                f"  {site.rank:3}. {site.name} ({site.commune}, {site.departement}): "
+                f"  {site.rank:3}. {site.name} [{site.candidate}] ({site.commune}, "
+                f"{site.departement}): "
                 f"+{site.new_inhabitants:,} inhabitants"
             )

@@ -1,0 +1,44 @@
+"""Candidate sets for ``mesh_recommend``: the communes' town halls, or a set a higher app
+registers (the premises on offer: ``premises/mesh.py``). The territory never imports them
+(docs/adr/0021); the higher app hands its rows down when it is ready."""
+
+from collections.abc import Callable
+
+import numpy as np
+
+from tierslieux.territory.mesh import Sites, candidates_read
+
+COMMUNES = "communes"
+
+CandidateRows = Callable[[], list[tuple[str, float, float, str, str]]]
+"""Returns (id, lon, lat, label, commune INSEE code) of each candidate site, in a stable order."""
+
+_sources: dict[str, CandidateRows] = {}
+
+
+def candidates_source_register(name: str, rows: CandidateRows) -> None:
+    """Called by a higher app when it is ready (``PremisesConfig.ready``)."""
+    if name == COMMUNES:
+        raise ValueError(f"{COMMUNES!r} is the built-in candidate set")
+    _sources[name] = rows
+
+
+def candidates_source_names() -> list[str]:
+    """The candidate sets a recommendation may use: communes first, then the registered ones."""
+    return [COMMUNES, *sorted(_sources)]
+
+
+def candidates_named(name: str) -> Sites:
+    """The candidate sites of the set ``name`` (``ValueError`` when unknown)."""
+    if name == COMMUNES:
+        return candidates_read()
+    if name not in _sources:
+        raise ValueError(f"unknown candidate set {name!r}")
+    rows = _sources[name]()
+    return Sites(
+        ids=np.array([r[0] for r in rows], dtype=np.str_),
+        lon=np.array([r[1] for r in rows], dtype=np.float64),
+        lat=np.array([r[2] for r in rows], dtype=np.float64),
+        labels=[r[3] for r in rows],
+        communes=[r[4] for r in rows],
+    )
