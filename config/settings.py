@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tierslieux.calls",
     "tierslieux.agreements",
     "tierslieux.surveys",
+    "tierslieux.training",
     "tierslieux.dashboard",
     "tierslieux.demo",
     "tierslieux.api",

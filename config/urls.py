@@ -14,6 +14,7 @@ urlpatterns = [
     path("appels/", include("tierslieux.calls.urls")),
     path("conventions/", include("tierslieux.agreements.urls")),
     path("panorama/", include("tierslieux.surveys.urls")),
+    path("formations/", include("tierslieux.training.urls")),
     path("tableau-de-bord/", include("tierslieux.dashboard.urls")),
     # Version 1 of the API; the unversioned paths of before stay as its aliases (ADR 0025).
     path("donnees/", include("tierslieux.api.opendata.urls")),
