@@ -18,6 +18,7 @@ EVERYONE = {
     "territory:territory_detail",
     "calls:call_list",
     "dashboard:dashboard_detail",
+    "training:course_list",
 }
 MENU = {
     "anonymous": EVERYONE,
@@ -135,7 +136,7 @@ START_PANELS = {
         "surveys",
         "evaluation",
     },
-    "network": {"opinions", "reviews", "accompaniment", "surveys", "evaluation"},
+    "network": {"opinions", "reviews", "accompaniment", "surveys", "training", "evaluation"},
     "authority": {"opinions", "premises", "evaluation"},
     "reader": {"calls_open", "evaluation"},
 }

@@ -20,6 +20,7 @@ from tierslieux.core.permissions import user_can
 from tierslieux.places import selectors as places
 from tierslieux.surveys import selectors as surveys
 from tierslieux.territory.selectors import region_figures
+from tierslieux.training import selectors as training
 
 LIST_LIMIT = 5
 """How many rows a panel lists before it links to the full list."""
@@ -294,6 +295,28 @@ def start_page(*, user: Any, on: datetime.date) -> list[Panel]:
                 ],
                 empty=_("No survey yet."),
                 more=((_("Every survey"), reverse("surveys:survey_list")),),
+            )
+        )
+    if user_can(user, "training.catalogue_manage"):
+        panels.append(
+            Panel(
+                "training",
+                _("Training catalogue"),
+                lines=[
+                    Line(
+                        f"{session.starts_at:%d/%m/%Y} — {session.course.title}",
+                        reverse("training:session_attendance", args=[session.pk]),
+                        note=_("%(taken)s of %(seats)s seats taken")
+                        % {"taken": session.seats_taken, "seats": session.seats},
+                    )
+                    for session in training.session_upcoming(user=user)[:LIST_LIMIT]
+                ],
+                empty=_("No upcoming session."),
+                more=(
+                    (_("The catalogue"), reverse("training:course_list")),
+                    (_("New course"), reverse("training:course_create")),
+                    (_("New session"), reverse("training:session_create")),
+                ),
             )
         )
     evaluation = [Line(_("Evaluation dashboard"), reverse("dashboard:dashboard_detail"))]
