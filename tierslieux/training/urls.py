@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.course_detail, name="course_detail"),
     path("<int:pk>/modifier/", views.course_edit, name="course_update"),
     path("sessions/", views.session_list, name="session_list"),
+    path("sessions.ics", views.session_calendar, name="session_calendar"),
     path("sessions/nouvelle/", views.session_edit, name="session_create"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path("sessions/<int:pk>/modifier/", views.session_edit, name="session_update"),

@@ -21,7 +21,7 @@ from tierslieux.core.params import query_id
 from tierslieux.core.permissions import permission_required, user_can
 from tierslieux.core.privacy import no_referrer
 from tierslieux.territory.models import Departement
-from tierslieux.training import selectors, services
+from tierslieux.training import feeds, selectors, services
 from tierslieux.training.forms import CourseForm, RegistrationForm, SessionForm
 from tierslieux.training.models import Registration
 from tierslieux.training.workflow import RegistrationState
@@ -235,6 +235,31 @@ def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
         {"registration": registration, "error": error},
         status=status,
     )
+
+
+@require_GET
+@permission_required("training.view")
+def session_calendar(request: HttpRequest) -> HttpResponse:
+    """The iCalendar feed of upcoming sessions: ``?place=<id>`` or ``?departement=<code>``."""
+    place_id = query_id(request.GET, "place")
+    code = request.GET.get("departement", "")
+    departement = Departement.objects.filter(
+        region_code=settings.TERRITORY_REGION_CODE, code=code[:3]
+    ).first()
+    if code and departement is None:
+        raise Http404
+    sessions = selectors.session_upcoming(
+        user=request.user,
+        departement=departement.code if departement else None,
+        place_id=place_id,
+    )
+    name = _("Training sessions")
+    if departement is not None:
+        name = _("Training sessions in %(departement)s") % {"departement": departement.name}
+    body = feeds.sessions_calendar(sessions, name=name, domain=request.get_host())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="sessions.ics"'
+    return response
 
 
 def place_sessions_panel(request: HttpRequest, place) -> str:
