@@ -160,3 +160,22 @@ def test_the_network_start_page_links_to_the_training_work(client):
     client.force_login(UserFactory(network=True))
     html = client.get(reverse("workspace:start"), **EN).content.decode()
     assert reverse("training:session_create") in html
+
+
+def test_the_certificate_of_attendance_downloads_only_once_attended(client):
+    session = SessionFactory(course__title="Facilitation")
+    registration, _token = services.registration_create(
+        session=session, data={"name": "Alex Martin", "email": "a@example.org"}
+    )
+    network = UserFactory(network=True)
+    client.force_login(network)
+    url = reverse("training:registration_certificate", args=[registration.pk])
+    assert client.get(url).status_code == 404  # registered, not attended yet
+    services.attendance_record(registration=registration, attended=True, by=network)
+    attendance = client.get(reverse("training:session_attendance", args=[session.pk]), **EN)
+    assert url in attendance.content.decode()
+    response = client.get(url, **EN)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    client.force_login(UserFactory(holder=True))
+    assert client.get(url).status_code == 403

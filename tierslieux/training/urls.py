@@ -16,5 +16,10 @@ urlpatterns = [
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path("sessions/<int:pk>/modifier/", views.session_edit, name="session_update"),
     path("sessions/<int:pk>/presences/", views.session_attendance, name="session_attendance"),
+    path(
+        "inscriptions/<int:pk>/attestation.pdf",
+        views.registration_certificate,
+        name="registration_certificate",
+    ),
     path("annulation/<str:token>/", views.registration_cancel, name="registration_cancel"),
 ]

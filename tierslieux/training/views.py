@@ -21,12 +21,13 @@ from tierslieux.core.params import query_id
 from tierslieux.core.permissions import permission_required, user_can
 from tierslieux.core.privacy import no_referrer
 from tierslieux.territory.models import Departement
-from tierslieux.training import feeds, selectors, services
+from tierslieux.training import certificates, feeds, selectors, services
 from tierslieux.training.forms import CourseForm, RegistrationForm, SessionForm
 from tierslieux.training.models import Registration
 from tierslieux.training.workflow import RegistrationState
 
 MANAGE = services.MANAGE_ACTION
+ATTENDANCE = "training.attendance_record"
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -259,6 +260,23 @@ def session_calendar(request: HttpRequest) -> HttpResponse:
     body = feeds.sessions_calendar(sessions, name=name, domain=request.get_host())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="sessions.ics"'
+    return response
+
+
+@require_GET
+@permission_required(ATTENDANCE)
+def registration_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The certificate of attendance (PDF) of an attended registration, for the network."""
+    registration = (
+        Registration.objects.select_related("session__course", "session__place")
+        .filter(pk=pk, state=RegistrationState.ATTENDED)
+        .first()
+    )
+    if registration is None or not user_can(request.user, ATTENDANCE, registration):
+        raise Http404
+    body = certificates.certificate_pdf(registration)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="attestation-{registration.pk}.pdf"'
     return response
 
 
