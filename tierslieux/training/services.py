@@ -5,10 +5,13 @@ Business refusals raise ``ValidationError`` with a clear message and change noth
 after the commit through the ``send_email`` background task.
 """
 
+import calendar
+import datetime
 import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -233,6 +236,44 @@ def attendance_record(*, registration: Registration, attended: bool, by: Actor) 
     if registration.state == target:
         return registration
     return REGISTRATION_WORKFLOW.run(obj=registration, to=target, by=by)
+
+
+# --- personal data -------------------------------------------------------------------------
+
+
+def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """``moment`` moved back ``months`` calendar months (the day capped at the month's end)."""
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def registrations_anonymise(*, months: int | None = None) -> int:
+    """Anonymise the personal data of the registrations to sessions that ended more than
+    ``months`` (``settings.TRAINING_PERSONAL_DATA_MONTHS``) months ago; the counts (state,
+    session) stay for the network's figures. Returns the number of registrations anonymised."""
+    months = settings.TRAINING_PERSONAL_DATA_MONTHS if months is None else months
+    if months < 0:
+        raise ValueError("months must be positive")
+    now = clock.now()
+    due = Registration.objects.filter(
+        session__ends_at__lt=months_before(now, months), anonymised_at__isnull=True
+    )
+    with transaction.atomic():
+        count = 0
+        for pk in due.values_list("pk", flat=True).iterator():
+            Registration.objects.filter(pk=pk).update(
+                name=_("Anonymised person"),
+                email=f"anonymised-{pk}@example.invalid",
+                organisation="",
+                place_of_work=None,
+                funding="",
+                anonymised_at=now,
+                updated_at=now,
+            )
+            count += 1
+    return count
 
 
 # --- workflow hooks -------------------------------------------------------------------------
