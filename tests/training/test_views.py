@@ -179,3 +179,18 @@ def test_the_certificate_of_attendance_downloads_only_once_attended(client):
     assert response.content.startswith(b"%PDF")
     client.force_login(UserFactory(holder=True))
     assert client.get(url).status_code == 403
+
+
+def test_the_admin_lists_the_catalogue_without_the_token(admin_client):
+    session = SessionFactory()
+    registration, _token = services.registration_create(
+        session=session, data={"name": "A", "email": "a@example.org"}
+    )
+    for name in ("course", "session", "registration"):
+        url = reverse(f"admin:training_{name}_changelist")
+        assert admin_client.get(url, **EN).status_code == 200, url
+    change = admin_client.get(
+        reverse("admin:training_registration_change", args=[registration.pk]), **EN
+    )
+    assert change.status_code == 200
+    assert registration.token_hash not in change.content.decode()
