@@ -191,6 +191,9 @@ TASKS_STALE_AFTER_SECONDS = int(os.environ.get("TASKS_STALE_AFTER_SECONDS", "600
 # Months after a training session's end when its registrations' personal data are anonymised
 # (``manage.py training_anonymise``, run daily; issue 16, ADR 0027).
 TRAINING_PERSONAL_DATA_MONTHS = int(os.environ.get("TRAINING_PERSONAL_DATA_MONTHS", "12"))
+# Days before a training session when its registered people get a reminder e-mail
+# (``manage.py training_remind``, run daily).
+TRAINING_REMINDER_DAYS = int(os.environ.get("TRAINING_REMINDER_DAYS", "2"))
 TASKS_MAX_PENDING_PER_USER = int(os.environ.get("TASKS_MAX_PENDING_PER_USER", "2"))
 # The worker (`tasks_worker`) exits non-zero after this many database errors in a row.
 TASKS_WORKER_MAX_FAILURES = int(os.environ.get("TASKS_WORKER_MAX_FAILURES", "10"))

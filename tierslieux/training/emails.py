@@ -73,3 +73,15 @@ def cancelled(registration: Registration) -> tuple[str, str]:
         _("Your registration to “%(course)s” on %(date)s is cancelled.") % facts,
     ]
     return subject, "\n".join(lines)
+
+
+def reminder(registration: Registration) -> tuple[str, str]:
+    facts = _facts(registration)
+    subject = _("Reminder: %(course)s on %(date)s") % facts
+    lines = [
+        _("Hello %(name)s,") % {"name": registration.name},
+        "",
+        _("The training “%(course)s” starts on %(date)s at %(place)s.") % facts,
+        _("If you cannot come, please cancel through the personal link of your confirmation."),
+    ]
+    return subject, "\n".join(lines)

@@ -142,6 +142,7 @@ class Registration(BaseModel):
     )
     token_hash = models.CharField(_("cancellation token (SHA-256)"), max_length=64, unique=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("personal data anonymised at"), null=True, blank=True)
 
     class Meta:

@@ -238,6 +238,30 @@ def attendance_record(*, registration: Registration, attended: bool, by: Actor) 
     return REGISTRATION_WORKFLOW.run(obj=registration, to=target, by=by)
 
 
+# --- reminders -----------------------------------------------------------------------------
+
+
+def registrations_remind(*, days: int | None = None) -> int:
+    """E-mail (after the commit) each registered person whose session starts within ``days``
+    (``settings.TRAINING_REMINDER_DAYS``) and who was not reminded yet; returns the count."""
+    days = settings.TRAINING_REMINDER_DAYS if days is None else days
+    now = clock.now()
+    due = Registration.objects.select_related("session__course", "session__place").filter(
+        state=RegistrationState.REGISTERED,
+        reminded_at__isnull=True,
+        session__starts_at__gt=now,
+        session__starts_at__lte=now + datetime.timedelta(days=days),
+    )
+    count = 0
+    with transaction.atomic():
+        for registration in due.select_for_update(of=("self",)):
+            registration.reminded_at = now
+            registration.save(update_fields=["reminded_at"])
+            _send_after_commit(registration.email, emails.reminder(registration))
+            count += 1
+    return count
+
+
 # --- personal data -------------------------------------------------------------------------
 
 
