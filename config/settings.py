@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tierslieux.agreements",
     "tierslieux.premises",
     "tierslieux.surveys",
+    "tierslieux.training",
     "tierslieux.dashboard",
     "tierslieux.demo",
     "tierslieux.api",
@@ -188,6 +189,12 @@ if TASKS_BACKEND == "django_tasks_rq.RQBackend":
 # it is marked failed and the page says so. Every long task reports progress more often.
 TASKS_STALE_AFTER_SECONDS = int(os.environ.get("TASKS_STALE_AFTER_SECONDS", "600"))
 # Tasks (reports, scenarios) one user may have queued or running at once; 0: no limit.
+# Months after a training session's end when its registrations' personal data are anonymised
+# (``manage.py training_anonymise``, run daily; issue 16, ADR 0027).
+TRAINING_PERSONAL_DATA_MONTHS = int(os.environ.get("TRAINING_PERSONAL_DATA_MONTHS", "12"))
+# Days before a training session when its registered people get a reminder e-mail
+# (``manage.py training_remind``, run daily).
+TRAINING_REMINDER_DAYS = int(os.environ.get("TRAINING_REMINDER_DAYS", "2"))
 TASKS_MAX_PENDING_PER_USER = int(os.environ.get("TASKS_MAX_PENDING_PER_USER", "2"))
 # The worker (`tasks_worker`) exits non-zero after this many database errors in a row.
 TASKS_WORKER_MAX_FAILURES = int(os.environ.get("TASKS_WORKER_MAX_FAILURES", "10"))

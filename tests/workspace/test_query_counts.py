@@ -244,3 +244,20 @@ def test_the_premises_on_offer(client, django_assert_max_num_queries):
         django_assert_max_num_queries,
         marker="Bâtiment numéro",
     )
+
+
+def test_the_training_lists(client, django_assert_max_num_queries):
+    from tests.training.factories import CourseFactory, SessionFactory
+
+    def make(i):
+        course = CourseFactory(title=f"Formation numéro {i:02}")
+        SessionFactory(course=course, place=PlaceFactory(commune=commune(CODES[i % len(CODES)])))
+
+    url = reverse("training:course_list")
+    assert_rows_cost_no_query(client, url, make, django_assert_max_num_queries, "Formation numéro")
+    from tierslieux.training.models import Course, Session
+
+    Session.objects.all().delete()
+    Course.objects.all().delete()
+    url = reverse("training:session_list")
+    assert_rows_cost_no_query(client, url, make, django_assert_max_num_queries, "Formation numéro")

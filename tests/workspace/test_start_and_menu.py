@@ -19,6 +19,7 @@ EVERYONE = {
     "calls:call_list",
     "premises:offer_list",
     "dashboard:dashboard_detail",
+    "training:course_list",
 }
 MENU = {
     "anonymous": EVERYONE,
@@ -144,7 +145,15 @@ START_PANELS = {
         "premises_offers",
         "evaluation",
     },
-    "network": {"opinions", "reviews", "accompaniment", "surveys", "premises_offers", "evaluation"},
+    "network": {
+        "opinions",
+        "reviews",
+        "accompaniment",
+        "surveys",
+        "premises_offers",
+        "training",
+        "evaluation",
+    },
     "authority": {"opinions", "premises", "premises_offers", "evaluation"},
     "reader": {"calls_open", "premises_offers", "evaluation"},
 }

@@ -110,6 +110,11 @@ NAVIGATION: tuple[NavItem, ...] = (
         "surveys",
     ),
     NavItem(
+        _("Training"),
+        (_target("training:course_list", "training.view"),),
+        "training",
+    ),
+    NavItem(
         _("Dashboard"),
         (_target("dashboard:dashboard_detail", "dashboard.view"),),
         "dashboard",

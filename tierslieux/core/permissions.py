@@ -69,6 +69,12 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "surveys.survey_manage": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
     "surveys.survey_view": frozenset({Role.INSTRUCTOR, Role.NETWORK, Role.READER}),
     "dashboard.view": ANYONE,
+    "training.view": ANYONE,
+    "training.catalogue_manage": frozenset({Role.NETWORK}),
+    "training.attendance_record": frozenset({Role.NETWORK}),
+    "training.registration_view": frozenset({Role.NETWORK}),
+    # A registration's personal link is the person's authority (the service checks the token).
+    "training.registration_by_link": ANYONE,
     "dashboard.report_generate": frozenset(Role) - {Role.PUBLIC},
 }
 

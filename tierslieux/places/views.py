@@ -25,6 +25,7 @@ from tierslieux.places.forms import (
     ProposalReviewForm,
 )
 from tierslieux.places.models import PlaceProposal, ProposalState
+from tierslieux.places.panels import place_panels_render
 from tierslieux.places.views_map import MAP_DATA_ATTRIBUTION_SHORT
 from tierslieux.territory.selectors import departements_near
 
@@ -61,7 +62,11 @@ def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tile-attribution": settings.MAP_TILE_ATTRIBUTION,
         "data-attribution": MAP_DATA_ATTRIBUTION_SHORT,
     }
-    return render(request, "places/place_detail.html", {"place": place, "place_map": place_map})
+    return render(
+        request,
+        "places/place_detail.html",
+        {"place": place, "place_map": place_map, "panels": place_panels_render(request, place)},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -21,6 +21,7 @@ from tierslieux.places import selectors as places
 from tierslieux.premises import selectors as premises_offers
 from tierslieux.surveys import selectors as surveys
 from tierslieux.territory.selectors import region_figures
+from tierslieux.training import selectors as training
 
 LIST_LIMIT = 5
 """How many rows a panel lists before it links to the full list."""
@@ -321,6 +322,28 @@ def start_page(*, user: Any, on: datetime.date) -> list[Panel]:
         )
     if user_can(user, "premises.contact_view"):
         panels.append(_premises_offers_panel(user))
+    if user_can(user, "training.catalogue_manage"):
+        panels.append(
+            Panel(
+                "training",
+                _("Training catalogue"),
+                lines=[
+                    Line(
+                        f"{session.starts_at:%d/%m/%Y} — {session.course.title}",
+                        reverse("training:session_attendance", args=[session.pk]),
+                        note=_("%(taken)s of %(seats)s seats taken")
+                        % {"taken": session.seats_taken, "seats": session.seats},
+                    )
+                    for session in training.session_upcoming(user=user)[:LIST_LIMIT]
+                ],
+                empty=_("No upcoming session."),
+                more=(
+                    (_("The catalogue"), reverse("training:course_list")),
+                    (_("New course"), reverse("training:course_create")),
+                    (_("New session"), reverse("training:session_create")),
+                ),
+            )
+        )
     evaluation = [Line(_("Evaluation dashboard"), reverse("dashboard:dashboard_detail"))]
     if user_can(user, "calls.funded_view"):
         evaluation.append(Line(_("Funded projects"), reverse("calls:funded_list")))

@@ -1,0 +1,64 @@
+"""Reads of the training catalogue: the public catalogue, upcoming sessions (by département or
+place) with their seats taken, and a session's registrations for the network."""
+
+from django.db.models import Count, F, Q, QuerySet
+
+from tierslieux.core import clock
+from tierslieux.core.permissions import user_can
+from tierslieux.places.models import PlaceState
+from tierslieux.training.models import Course, Registration, Session
+from tierslieux.training.workflow import TAKING_A_SEAT, RegistrationState
+
+
+def course_list(*, user) -> QuerySet[Course]:
+    courses = Course.objects.all()
+    if not user_can(user, "training.catalogue_manage"):
+        courses = courses.filter(is_published=True)
+    return courses
+
+
+def course_get(*, user, pk: int) -> Course | None:
+    return course_list(user=user).filter(pk=pk).first()
+
+
+def _with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    taken = Count("registrations", filter=Q(registrations__state__in=TAKING_A_SEAT))
+    return sessions.select_related("course", "place__commune").annotate(
+        seats_taken=taken,
+        seats_left=F("seats") - taken,
+        waitlisted=Count(
+            "registrations", filter=Q(registrations__state=RegistrationState.WAITLISTED)
+        ),
+    )
+
+
+def session_list(*, user) -> QuerySet[Session]:
+    """Sessions the user may see: the public sees those of published courses in open,
+    published places."""
+    sessions = Session.objects.all()
+    if not user_can(user, "training.catalogue_manage"):
+        sessions = sessions.filter(course__is_published=True, place__is_published=True).exclude(
+            place__state=PlaceState.CLOSED
+        )
+    return _with_counts(sessions)
+
+
+def session_upcoming(
+    *, user, departement: str | None = None, place_id: int | None = None
+) -> QuerySet[Session]:
+    sessions = session_list(user=user).filter(ends_at__gt=clock.now())
+    if departement:
+        sessions = sessions.filter(place__commune__departement_id=departement)
+    if place_id:
+        sessions = sessions.filter(place_id=place_id)
+    return sessions.order_by("starts_at", "pk")
+
+
+def session_get(*, user, pk: int) -> Session | None:
+    return session_list(user=user).filter(pk=pk).first()
+
+
+def registration_list(*, user, session: Session) -> QuerySet[Registration]:
+    if not user_can(user, "training.registration_view", session):
+        return Registration.objects.none()
+    return session.registrations.select_related("place_of_work").order_by("created_at", "pk")

@@ -1,0 +1,25 @@
+"""URLs of the training catalogue (under /formations/)."""
+
+from django.urls import path
+
+from tierslieux.training import views
+
+app_name = "training"
+urlpatterns = [
+    path("", views.course_list, name="course_list"),
+    path("nouvelle/", views.course_edit, name="course_create"),
+    path("<int:pk>/", views.course_detail, name="course_detail"),
+    path("<int:pk>/modifier/", views.course_edit, name="course_update"),
+    path("sessions/", views.session_list, name="session_list"),
+    path("sessions.ics", views.session_calendar, name="session_calendar"),
+    path("sessions/nouvelle/", views.session_edit, name="session_create"),
+    path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/modifier/", views.session_edit, name="session_update"),
+    path("sessions/<int:pk>/presences/", views.session_attendance, name="session_attendance"),
+    path(
+        "inscriptions/<int:pk>/attestation.pdf",
+        views.registration_certificate,
+        name="registration_certificate",
+    ),
+    path("annulation/<str:token>/", views.registration_cancel, name="registration_cancel"),
+]
