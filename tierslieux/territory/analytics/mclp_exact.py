@@ -47,10 +47,13 @@ from tierslieux.territory.analytics.mclp_base import (
 )
 from tierslieux.territory.analytics.mclp_bounds import (
     LAGRANGE_STEPS,
+    LP_MAX_PAIRS,
+    Relaxation,
     bound_table,
     fixed_milp,
     fixings,
     lagrangian,
+    top_sites,
 )
 from tierslieux.territory.analytics.mclp_highs import relative_gap
 from tierslieux.territory.analytics.mclp_reduce import Component, components, reduce_problem
@@ -81,6 +84,8 @@ class _Part:
     """``k`` already tightened by ``_bound``."""
     multipliers: dict[int, tuple[float, FloatArray]] = field(default_factory=dict)
     """Lagrangian bound and multipliers of each ``k`` tightened by them."""
+    relaxation: Relaxation | None = None
+    """The linear relaxation, kept for the next ``k`` (built on first use)."""
 
     def exact(self, k: int, tolerance: float) -> bool:
         return self.upper[k] - self.lower[k] <= tolerance
@@ -183,25 +188,42 @@ def _bound(part: _Part, k: int, tolerance: float, deadline: float, limit: int) -
         part.improve(k, found[0], found[1], found[1])
         return
     matrix, weight = part.component.matrix, part.component.weight
-    # A first, short descent gives a bound for every k (bound_table), so that the next rounds
-    # choose their pairs well; later ones start from the last multipliers.
-    last = part.multipliers[max(part.multipliers)][1] if part.multipliers else None
-    bound, lam, sites, _ = lagrangian(
-        matrix,
-        weight,
-        k,
-        part.lower[k],
-        deadline,
-        tolerance,
-        steps=FIRST_STEPS if last is None else LAGRANGE_STEPS,
-        start=last,
-    )
+    relaxed = None
+    if matrix.nnz <= LP_MAX_PAIRS:
+        if part.relaxation is None:
+            part.relaxation = Relaxation(matrix, weight)
+        relaxed = part.relaxation.multipliers(k, deadline - time.perf_counter())
+    if relaxed is not None:
+        # The linear relaxation's duals minimise L; its k largest site values, swapped
+        # below, are usually an optimal solution.
+        lam, x = relaxed
+        bound = float(bound_table(matrix, weight, lam, k)[k])
+        # A second start: the Lagrangian sites of the duals (the k largest c_j), swapped.
+        by_lam = top_sites(matrix, lam, k)
+        if len(by_lam):
+            other, _ = swap_improve(part.problem, by_lam.tolist())
+            part.improve(k, other, _value(part, other), bound)
+        sites = np.argsort(-x, kind="stable")[:k]
+    else:
+        # A first, short descent gives a bound for every k (bound_table), so that the next
+        # rounds choose their pairs well; later ones start from the last multipliers.
+        last = part.multipliers[max(part.multipliers)][1] if part.multipliers else None
+        bound, lam, sites, _ = lagrangian(
+            matrix,
+            weight,
+            k,
+            part.lower[k],
+            deadline,
+            tolerance,
+            steps=FIRST_STEPS if last is None else LAGRANGE_STEPS,
+            start=last,
+        )
     part.multipliers[k] = (bound, lam)
     table = bound_table(matrix, weight, lam, part.kmax)
     for k2 in range(part.kmax, 0, -1):
         part.improve(k2, part.sites[k2], part.lower[k2], float(table[k2]))
     if len(sites):
-        sites, _ = swap_improve(part.problem, sites)
+        sites, _ = swap_improve(part.problem, [int(j) for j in sites])
         part.improve(k, sites, _value(part, sites), bound)
     part.improve(k, part.sites[k], part.lower[k], bound)
 
@@ -259,19 +281,32 @@ def mclp_exact(
         raise ValueError(f"time_limit_s must be > 0, got {time_limit_s!r}")
     deadline = time.perf_counter() + time_limit_s
     max_sites = check_p(problem, p)
+    sites, new_weight, bound, status = _search(problem, max_sites, deadline, enumeration_limit)
+    gap = 0.0 if status == "optimal" else relative_gap(new_weight, bound)
+    return make_solution(
+        problem,
+        greedy_order(problem, np.asarray(sites, dtype=np.intp)),
+        objective=None,
+        bound=new_weight if status == "optimal" else bound,
+        gap=gap,
+        status=status,
+        method="mclp_exact",
+    )
+
+
+def _search(
+    problem: CoverageProblem,
+    max_sites: int,
+    deadline: float,
+    enumeration_limit: int,
+) -> tuple[list[int], float, float, Status]:
+    """The search of ``mclp_exact``: (sites, their new weight, upper bound, status)."""
     # Swaps from the greedy only: the Lagrangian descents below give the other starts.
     heuristic = mclp_greedy_swap(problem, max_sites, lagrangian_steps=0)
     if max_sites == 0 or len(heuristic.chosen) < max_sites:
         # Nothing to open, or the greedy covered every coverable demand point: optimal.
-        return make_solution(
-            problem,
-            [int(j) for j in heuristic.chosen],
-            objective=None,
-            bound=heuristic.new_weight,
-            gap=0.0,
-            status="optimal",
-            method="mclp_exact",
-        )
+        sites = [int(j) for j in heuristic.chosen]
+        return sites, heuristic.new_weight, heuristic.new_weight, "optimal"
     reduced = reduce_problem(problem)
     parts = [_part(component, max_sites) for component in components(reduced)]
     tolerance = 1e-9 * max(1.0, float(reduced.weight.sum()))
@@ -309,13 +344,4 @@ def mclp_exact(
     bound = max(high, new_weight)
     if bound - new_weight <= tolerance * (1 + len(parts)):
         status = "optimal"
-    gap = 0.0 if status == "optimal" else relative_gap(new_weight, bound)
-    return make_solution(
-        problem,
-        greedy_order(problem, np.asarray(sites, dtype=np.intp)),
-        objective=None,
-        bound=new_weight if status == "optimal" else bound,
-        gap=gap,
-        status=status,
-        method="mclp_exact",
-    )
+    return sites, new_weight, bound, status
