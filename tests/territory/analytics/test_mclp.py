@@ -20,7 +20,13 @@ from tierslieux.territory.analytics.location import (
     mclp_greedy,
     mclp_greedy_swap,
 )
-from tierslieux.territory.analytics.mclp_bounds import Relaxation, bound_table, fixings, top_sites
+from tierslieux.territory.analytics.mclp_bounds import (
+    Relaxation,
+    bound_table,
+    fixings,
+    restrict,
+    top_sites,
+)
 from tierslieux.territory.analytics.mclp_reduce import (
     components,
     dominated_columns,
@@ -262,5 +268,39 @@ def test_exact_through_the_relaxation_and_highs_equals_brute_force(instance, dat
     dense, weight, already = instance
     p = data.draw(st.integers(1, min(dense.shape[1], 6)))
     solution = mclp_exact(_problem(dense, weight, already), p, enumeration_limit=0)
+    assert solution.status == "optimal"
+    assert_allclose(solution.new_weight, _brute_force(dense, weight, already, p))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_restricted_instance_values_every_solution_that_respects_the_fixings(seed):
+    rng = np.random.default_rng(1700 + seed)
+    dense = rng.random((12, 7)) < 0.35
+    weight = rng.integers(1, 30, 12).astype(np.float64)
+    state = rng.integers(0, 3, 7)  # 0 free, 1 closed, 2 opened
+    closed, opened = state == 1, state == 2
+    forced, covered, free, rows, sub = restrict(sparse.csc_matrix(dense), weight, closed, opened)
+    assert forced.tolist() == np.flatnonzero(opened).tolist()
+    assert_allclose(covered, weight[dense[:, forced].any(axis=1)].sum())
+    assert free.tolist() == np.flatnonzero(state == 0).tolist()
+    assert (sub.toarray() == dense[np.ix_(rows, free)]).all()
+    assert not dense[np.ix_(rows, forced)].any() and sub.toarray().any(axis=1).all()
+    for size in range(len(free) + 1):
+        for chosen in itertools.combinations(range(len(free)), size):
+            sites = forced.tolist() + free[list(chosen)].tolist()
+            value = weight[dense[:, sites].any(axis=1)].sum()
+            inner = weight[rows][sub.toarray()[:, list(chosen)].any(axis=1)].sum()
+            assert_allclose(value, covered + inner)
+
+
+@settings(max_examples=40, deadline=None)
+@given(instance=instances, data=st.data())
+def test_exact_through_subgradient_and_restriction_equals_brute_force(instance, data):
+    """Relaxation off (the national path): subgradient bounds, fixing, the restricted instance
+    tightened by new steps until nothing is left, then HiGHS."""
+    dense, weight, already = instance
+    p = data.draw(st.integers(1, min(dense.shape[1], 6)))
+    problem = _problem(dense, weight, already)
+    solution = mclp_exact(problem, p, enumeration_limit=0, relaxation_pairs=-1)
     assert solution.status == "optimal"
     assert_allclose(solution.new_weight, _brute_force(dense, weight, already, p))

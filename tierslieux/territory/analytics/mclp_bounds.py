@@ -253,32 +253,20 @@ def milp(
     return sites, bound, status
 
 
-def fixed_milp(
-    matrix: sparse.csc_matrix,
-    weight: FloatArray,
-    k: int,
-    closed: BoolArray,
-    opened: BoolArray,
-    start: list[int],
-    time_limit_s: float,
-) -> tuple[list[int] | None, float, Status]:
-    """The MILP on the candidates neither closed nor opened, the opened ones added: (sites or
-    None, upper bound of the best solution respecting the fixings, status)."""
+def restrict(
+    matrix: sparse.csc_matrix, weight: FloatArray, closed: BoolArray, opened: BoolArray
+) -> tuple[IndexArray, float, IndexArray, IndexArray, sparse.csc_matrix]:
+    """The instance left by fixings: (opened columns, weight they cover, free columns, rows
+    still to cover, matrix of those rows by the free columns). A solution respecting the
+    fixings is the opened columns plus free ones, worth the covered weight plus its value on
+    the rows left."""
     forced = np.flatnonzero(opened)
     covered = np.asarray(matrix[:, forced].sum(axis=1)).ravel() > 0
-    base = float(weight[covered].sum())
     free = np.flatnonzero(~closed & ~opened)
-    left = k - len(forced)
-    sub = sparse.csc_matrix(matrix[np.flatnonzero(~covered)][:, free])
+    rows = np.flatnonzero(~covered)
+    sub = sparse.csc_matrix(matrix[rows][:, free])
     reached = np.diff(sub.tocsr().indptr) > 0
+    rows = rows[reached]
     sub = sparse.csc_matrix(sub[np.flatnonzero(reached)])
-    sub_weight = weight[np.flatnonzero(~covered)][reached]
-    if left <= 0 or sub.shape[0] == 0 or len(free) == 0:
-        return forced.tolist(), base, "optimal"
-    position = {int(j): n for n, j in enumerate(free)}
-    inside = [position[j] for j in start if j in position]
-    consistent = len(inside) <= left and all(opened[j] or j in position for j in start)
-    sites, bound, status = milp(sub, sub_weight, left, inside if consistent else None, time_limit_s)
-    if sites is None:
-        return None, base + bound, status
-    return forced.tolist() + free[sites].tolist(), base + bound, status
+    sub.sort_indices()
+    return forced, float(weight[covered].sum()), free, rows, sub

@@ -50,9 +50,10 @@ from tierslieux.territory.analytics.mclp_bounds import (
     LP_MAX_PAIRS,
     Relaxation,
     bound_table,
-    fixed_milp,
     fixings,
     lagrangian,
+    milp,
+    restrict,
     top_sites,
 )
 from tierslieux.territory.analytics.mclp_highs import relative_gap
@@ -85,6 +86,8 @@ class _Part:
     multipliers: dict[int, tuple[float, FloatArray]] = field(default_factory=dict)
     """Lagrangian bound and multipliers of each ``k`` tightened by them."""
     relaxation: Relaxation | None = None
+    relaxation_pairs: int = LP_MAX_PAIRS
+    """Largest number of reach pairs given to the linear relaxation (else subgradient)."""
     """The linear relaxation, kept for the next ``k`` (built on first use)."""
 
     def exact(self, k: int, tolerance: float) -> bool:
@@ -189,7 +192,7 @@ def _bound(part: _Part, k: int, tolerance: float, deadline: float, limit: int) -
         return
     matrix, weight = part.component.matrix, part.component.weight
     relaxed = None
-    if matrix.nnz <= LP_MAX_PAIRS:
+    if matrix.nnz <= part.relaxation_pairs:
         if part.relaxation is None:
             part.relaxation = Relaxation(matrix, weight)
         relaxed = part.relaxation.multipliers(k, deadline - time.perf_counter())
@@ -229,20 +232,64 @@ def _bound(part: _Part, k: int, tolerance: float, deadline: float, limit: int) -
 
 
 def _settle(part: _Part, k: int, tolerance: float, deadline: float) -> None:
-    """Make ``f(k)`` exact (or tighter, at the time limit): fixing by the Lagrangian
-    multipliers, then HiGHS on the candidates left."""
-    left = deadline - time.perf_counter()
-    if left <= 0.0 or k not in part.multipliers:
+    """Make ``f(k)`` exact (or tighter, at the time limit): fixing by the multipliers, the
+    instance restricted to what is left, and while it is too large for the linear
+    relaxation, new subgradient steps on it (each faster, so the bound tightens and fixes
+    more), then HiGHS on the candidates left.
+
+    Every fixing holds for every solution better than the best known (``lower``), so the
+    bound of the restricted instance plus the weight of the opened sites, or ``lower``, bounds
+    ``f(k)``; and the solutions of the restricted instance plus the opened sites are
+    solutions."""
+    if deadline - time.perf_counter() <= 0.0 or k not in part.multipliers:
         part.tried.add(k)
         return
     matrix, weight = part.component.matrix, part.component.weight
-    bound, lam = part.multipliers[k]
-    closed, opened = fixings(matrix, lam, weight, k, bound, part.lower[k], tolerance)
-    found_sites, bound, _ = fixed_milp(matrix, weight, k, closed, opened, part.sites[k], left)
-    if found_sites is not None and len(found_sites) <= k:
-        part.improve(k, found_sites, _value(part, found_sites), part.upper[k])
-    # Every solution better than the best known respects the fixings: the bound holds.
-    part.improve(k, part.sites[k], part.lower[k], max(part.lower[k], bound))
+    lam = part.multipliers[k][1]
+    forced: list[int] = []
+    base, k_left = 0.0, k
+    columns, rows = np.arange(matrix.shape[1]), np.arange(matrix.shape[0])
+    while True:
+        l_bound = float(bound_table(matrix, weight, lam, k_left)[k_left])
+        part.improve(k, part.sites[k], part.lower[k], max(part.lower[k], base + l_bound))
+        if part.exact(k, tolerance):
+            return
+        closed, opened = fixings(
+            matrix, lam, weight, k_left, l_bound, part.lower[k] - base, tolerance
+        )
+        if not closed.any() and not opened.any():
+            break  # no progress: HiGHS on what is left
+        opened_here, covered, free, kept, matrix = restrict(matrix, weight, closed, opened)
+        forced += columns[opened_here].tolist()
+        base, k_left = base + covered, k_left - len(opened_here)
+        columns, weight, lam = columns[free], weight[kept], lam[kept]
+        rows = rows[kept]
+        if k_left <= 0 or matrix.shape[0] == 0 or len(columns) == 0:
+            # Nothing left to choose: the opened sites are the only better solution.
+            part.improve(k, forced, _value(part, forced), part.upper[k])
+            part.improve(k, part.sites[k], part.lower[k], max(part.lower[k], base))
+            return
+        if matrix.nnz <= part.relaxation_pairs or deadline - time.perf_counter() <= 0.0:
+            break
+        _, lam, sites, _ = lagrangian(
+            matrix, weight, k_left, part.lower[k] - base, deadline, tolerance, start=lam
+        )
+        if len(sites):
+            found = forced + columns[sites].tolist()
+            found, _ = swap_improve(part.problem, found)
+            part.improve(k, found, _value(part, found), part.upper[k])
+    left = deadline - time.perf_counter()
+    if left > 0.0:
+        position = {int(j): n for n, j in enumerate(columns)}
+        start = [position[j] for j in part.sites[k] if j in position]
+        consistent = len(start) <= k_left and all(
+            j in position or j in forced for j in part.sites[k]
+        )
+        sites, bound, _ = milp(matrix, weight, k_left, start if consistent else None, left)
+        if sites is not None:
+            found = forced + columns[sites].tolist()
+            part.improve(k, found, _value(part, found), part.upper[k])
+        part.improve(k, part.sites[k], part.lower[k], max(part.lower[k], base + bound))
     if not part.exact(k, tolerance):
         part.tried.add(k)
 
@@ -253,6 +300,7 @@ def mclp_exact(
     *,
     time_limit_s: float = 10.0,
     enumeration_limit: int = ENUMERATION_LIMIT,
+    relaxation_pairs: int = LP_MAX_PAIRS,
 ) -> Solution:
     """Maximal covering solved to optimality (or to the time limit), see the module docstring.
 
@@ -267,6 +315,9 @@ def mclp_exact(
     enumeration_limit : int
         A component's best ``k`` sites are enumerated when ``C(m, k) * rows`` is at most this,
         else solved by HiGHS (0: always HiGHS).
+    relaxation_pairs : int
+        Components (and instances left after fixing) with at most this many reach pairs get
+        the linear relaxation's duals (HiGHS); larger ones subgradient steps. Default 1 M.
 
     Returns
     -------
@@ -281,7 +332,9 @@ def mclp_exact(
         raise ValueError(f"time_limit_s must be > 0, got {time_limit_s!r}")
     deadline = time.perf_counter() + time_limit_s
     max_sites = check_p(problem, p)
-    sites, new_weight, bound, status = _search(problem, max_sites, deadline, enumeration_limit)
+    sites, new_weight, bound, status = _search(
+        problem, max_sites, deadline, enumeration_limit, relaxation_pairs
+    )
     gap = 0.0 if status == "optimal" else relative_gap(new_weight, bound)
     return make_solution(
         problem,
@@ -299,6 +352,7 @@ def _search(
     max_sites: int,
     deadline: float,
     enumeration_limit: int,
+    relaxation_pairs: int,
 ) -> tuple[list[int], float, float, Status]:
     """The search of ``mclp_exact``: (sites, their new weight, upper bound, status)."""
     # Swaps from the greedy only: the Lagrangian descents below give the other starts.
@@ -309,6 +363,8 @@ def _search(
         return sites, heuristic.new_weight, heuristic.new_weight, "optimal"
     reduced = reduce_problem(problem)
     parts = [_part(component, max_sites) for component in components(reduced)]
+    for part in parts:
+        part.relaxation_pairs = relaxation_pairs
     tolerance = 1e-9 * max(1.0, float(reduced.weight.sum()))
     status: Status = "optimal"
     while True:
