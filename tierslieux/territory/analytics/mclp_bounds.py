@@ -20,6 +20,10 @@ candidate among the ``k`` best whose closing bound ``L - c_j + c_(k+1)`` is at m
 every better solution. The MILP then runs on the candidates left, the rows covered by the
 forced ones removed: its optimum, or ``LB`` if larger, is the optimum.
 
+**Linear relaxation** (``Relaxation``): for components small enough, the duals of the coverage
+rows given by HiGHS are the multipliers (every ``lambda`` in ``[0, w]`` is valid, the optimal
+ones give the linear relaxation's bound); ``restrict`` gives the instance left by fixings.
+
 Pure numpy / scipy / highspy: no Django import (checked by import-linter).
 """
 
