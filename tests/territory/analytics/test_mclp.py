@@ -20,6 +20,13 @@ from tierslieux.territory.analytics.location import (
     mclp_greedy,
     mclp_greedy_swap,
 )
+from tierslieux.territory.analytics.mclp_bounds import (
+    Relaxation,
+    bound_table,
+    fixings,
+    restrict,
+    top_sites,
+)
 from tierslieux.territory.analytics.mclp_reduce import (
     components,
     dominated_columns,
@@ -214,5 +221,86 @@ def test_exact_equals_brute_force(instance, data):
     dense, weight, already = instance
     p = data.draw(st.integers(0, min(dense.shape[1], 6)))
     solution = mclp_exact(_problem(dense, weight, already), p)
+    assert solution.status == "optimal"
+    assert_allclose(solution.new_weight, _brute_force(dense, weight, already, p))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_linear_relaxation_bounds_every_k_and_its_fixings_keep_better_solutions(seed):
+    """The duals of the linear relaxation (first solve, then warm restarts for other ``k``)
+    bound the optimum for every ``k``; the candidates they fix (closed, opened) against an
+    incumbent are respected by every solution better than that incumbent."""
+    rng = np.random.default_rng(1300 + seed)
+    dense = rng.random((14, 7)) < rng.uniform(0.2, 0.5)
+    dense[rng.integers(0, 14), :] = True  # no empty column, one row reached by all
+    weight = rng.integers(1, 40, 14).astype(np.float64)
+    matrix = sparse.csc_matrix(dense)
+    relaxation = Relaxation(matrix, weight)
+    for k in (3, 1, 5, 2):
+        lam, x = relaxation.multipliers(k, 10.0)
+        assert np.all((lam >= 0.0) & (lam <= weight)) and len(x) == dense.shape[1]
+        bound = float(bound_table(matrix, weight, lam, k)[k])
+        values = {
+            sites: float(weight[dense[:, list(sites)].any(axis=1)].sum())
+            for sites in itertools.combinations(range(dense.shape[1]), k)
+        }
+        best = max(values.values())
+        assert bound >= best - 1e-6
+        fresh_lam, _ = Relaxation(matrix, weight).multipliers(k, 10.0)
+        assert_allclose(bound, bound_table(matrix, weight, fresh_lam, k)[k], rtol=1e-6)
+        for incumbent in (best - 1.0, best - 10.0, 0.0):
+            closed, opened = fixings(matrix, lam, weight, k, bound, incumbent, 1e-9)
+            for sites, value in values.items():
+                if value > incumbent:
+                    assert not closed[list(sites)].any()
+                    assert opened[list(sites)].sum() == opened.sum()
+        c = matrix.T.astype(np.float64) @ lam
+        top = top_sites(matrix, lam, k)
+        assert len(top) <= k and np.all(c[top] > 0.0)
+        assert np.all(c[top].min(initial=np.inf) >= np.delete(c, top).max(initial=0.0) - 1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(instance=instances, data=st.data())
+def test_exact_through_the_relaxation_and_highs_equals_brute_force(instance, data):
+    """Enumeration off: every value comes from the linear relaxation's duals, its rounding,
+    the fixing and HiGHS."""
+    dense, weight, already = instance
+    p = data.draw(st.integers(1, min(dense.shape[1], 6)))
+    solution = mclp_exact(_problem(dense, weight, already), p, enumeration_limit=0)
+    assert solution.status == "optimal"
+    assert_allclose(solution.new_weight, _brute_force(dense, weight, already, p))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_restricted_instance_values_every_solution_that_respects_the_fixings(seed):
+    rng = np.random.default_rng(1700 + seed)
+    dense = rng.random((12, 7)) < 0.35
+    weight = rng.integers(1, 30, 12).astype(np.float64)
+    state = rng.integers(0, 3, 7)  # 0 free, 1 closed, 2 opened
+    closed, opened = state == 1, state == 2
+    forced, covered, free, rows, sub = restrict(sparse.csc_matrix(dense), weight, closed, opened)
+    assert forced.tolist() == np.flatnonzero(opened).tolist()
+    assert_allclose(covered, weight[dense[:, forced].any(axis=1)].sum())
+    assert free.tolist() == np.flatnonzero(state == 0).tolist()
+    assert (sub.toarray() == dense[np.ix_(rows, free)]).all()
+    assert not dense[np.ix_(rows, forced)].any() and sub.toarray().any(axis=1).all()
+    for size in range(len(free) + 1):
+        for chosen in itertools.combinations(range(len(free)), size):
+            sites = forced.tolist() + free[list(chosen)].tolist()
+            value = weight[dense[:, sites].any(axis=1)].sum()
+            inner = weight[rows][sub.toarray()[:, list(chosen)].any(axis=1)].sum()
+            assert_allclose(value, covered + inner)
+
+
+@settings(max_examples=40, deadline=None)
+@given(instance=instances, data=st.data())
+def test_exact_through_subgradient_and_restriction_equals_brute_force(instance, data):
+    """Relaxation off (the national path): subgradient bounds, fixing, the restricted instance
+    tightened by new steps until nothing is left, then HiGHS."""
+    dense, weight, already = instance
+    p = data.draw(st.integers(1, min(dense.shape[1], 6)))
+    problem = _problem(dense, weight, already)
+    solution = mclp_exact(problem, p, enumeration_limit=0, relaxation_pairs=-1)
     assert solution.status == "optimal"
     assert_allclose(solution.new_weight, _brute_force(dense, weight, already, p))

@@ -18,7 +18,9 @@
    component's total). The programme over ``L`` gives a solution, the one over ``U`` a bound of
    the optimum. While they differ, the pairs ``(c, k_c)`` of the upper programme's allocation
    whose bounds differ are solved exactly: by enumeration when the component is small, else
-   by a MILP (HiGHS, warm-started from the swap-improved greedy). Each round makes at least one
+   by bounds from the linear relaxation's duals (small components, ``Relaxation``) or
+   subgradient steps (large ones), fixing, the instance left restricted and tightened again,
+   then a MILP (HiGHS, warm-started from the best solution known). Each round makes at least one
    pair exact; when every pair of the upper allocation is exact, its value is that of a
    solution, so the two programmes agree: the optimum is proven. With a time limit, the
    rounds stop and the gap between the two is reported.
@@ -47,10 +49,14 @@ from tierslieux.territory.analytics.mclp_base import (
 )
 from tierslieux.territory.analytics.mclp_bounds import (
     LAGRANGE_STEPS,
+    LP_MAX_PAIRS,
+    Relaxation,
     bound_table,
-    fixed_milp,
     fixings,
     lagrangian,
+    milp,
+    restrict,
+    top_sites,
 )
 from tierslieux.territory.analytics.mclp_highs import relative_gap
 from tierslieux.territory.analytics.mclp_reduce import Component, components, reduce_problem
@@ -58,6 +64,8 @@ from tierslieux.territory.analytics.mclp_swap import mclp_greedy_swap, swap_impr
 
 #: Largest number of site sets (times rows) evaluated by enumeration instead of a MILP.
 ENUMERATION_LIMIT = 200_000
+#: Largest instance (reach pairs, after fixing) handed to HiGHS's MILP.
+MILP_MAX_PAIRS = 1_000_000
 #: Greedy prefixes used for the submodular upper bound of a component (evenly spread).
 BOUND_PREFIXES = 32
 #: Subgradient steps of a component's first Lagrangian descent (later ones: LAGRANGE_STEPS).
@@ -81,6 +89,10 @@ class _Part:
     """``k`` already tightened by ``_bound``."""
     multipliers: dict[int, tuple[float, FloatArray]] = field(default_factory=dict)
     """Lagrangian bound and multipliers of each ``k`` tightened by them."""
+    relaxation: Relaxation | None = None
+    relaxation_pairs: int = LP_MAX_PAIRS
+    """Largest number of reach pairs given to the linear relaxation (else subgradient)."""
+    """The linear relaxation, kept for the next ``k`` (built on first use)."""
 
     def exact(self, k: int, tolerance: float) -> bool:
         return self.upper[k] - self.lower[k] <= tolerance
@@ -183,44 +195,108 @@ def _bound(part: _Part, k: int, tolerance: float, deadline: float, limit: int) -
         part.improve(k, found[0], found[1], found[1])
         return
     matrix, weight = part.component.matrix, part.component.weight
-    # A first, short descent gives a bound for every k (bound_table), so that the next rounds
-    # choose their pairs well; later ones start from the last multipliers.
-    last = part.multipliers[max(part.multipliers)][1] if part.multipliers else None
-    bound, lam, sites, _ = lagrangian(
-        matrix,
-        weight,
-        k,
-        part.lower[k],
-        deadline,
-        tolerance,
-        steps=FIRST_STEPS if last is None else LAGRANGE_STEPS,
-        start=last,
-    )
+    relaxed = None
+    if matrix.nnz <= part.relaxation_pairs:
+        if part.relaxation is None:
+            part.relaxation = Relaxation(matrix, weight)
+        relaxed = part.relaxation.multipliers(k, deadline - time.perf_counter())
+    if relaxed is not None:
+        # The linear relaxation's duals minimise L; its k largest site values, swapped
+        # below, are usually an optimal solution.
+        lam, x = relaxed
+        bound = float(bound_table(matrix, weight, lam, k)[k])
+        # A second start: the Lagrangian sites of the duals (the k largest c_j), swapped.
+        by_lam = top_sites(matrix, lam, k)
+        if len(by_lam):
+            other, _ = swap_improve(part.problem, by_lam.tolist())
+            part.improve(k, other, _value(part, other), bound)
+        sites = np.argsort(-x, kind="stable")[:k]
+    else:
+        # A first, short descent gives a bound for every k (bound_table), so that the next
+        # rounds choose their pairs well; later ones start from the last multipliers.
+        last = part.multipliers[max(part.multipliers)][1] if part.multipliers else None
+        bound, lam, sites, _ = lagrangian(
+            matrix,
+            weight,
+            k,
+            part.lower[k],
+            deadline,
+            tolerance,
+            steps=FIRST_STEPS if last is None else LAGRANGE_STEPS,
+            start=last,
+        )
     part.multipliers[k] = (bound, lam)
     table = bound_table(matrix, weight, lam, part.kmax)
     for k2 in range(part.kmax, 0, -1):
         part.improve(k2, part.sites[k2], part.lower[k2], float(table[k2]))
     if len(sites):
-        sites, _ = swap_improve(part.problem, sites)
+        sites, _ = swap_improve(part.problem, [int(j) for j in sites])
         part.improve(k, sites, _value(part, sites), bound)
     part.improve(k, part.sites[k], part.lower[k], bound)
 
 
 def _settle(part: _Part, k: int, tolerance: float, deadline: float) -> None:
-    """Make ``f(k)`` exact (or tighter, at the time limit): fixing by the Lagrangian
-    multipliers, then HiGHS on the candidates left."""
-    left = deadline - time.perf_counter()
-    if left <= 0.0 or k not in part.multipliers:
+    """Make ``f(k)`` exact (or tighter, at the time limit): fixing by the multipliers, the
+    instance restricted to what is left, and while it is too large for the linear
+    relaxation, new subgradient steps on it (each faster, so the bound tightens and fixes
+    more), then HiGHS on the candidates left.
+
+    Every fixing holds for every solution better than the best known (``lower``), so the
+    bound of the restricted instance plus the weight of the opened sites, or ``lower``, bounds
+    ``f(k)``; and the solutions of the restricted instance plus the opened sites are
+    solutions."""
+    if deadline - time.perf_counter() <= 0.0 or k not in part.multipliers:
         part.tried.add(k)
         return
     matrix, weight = part.component.matrix, part.component.weight
-    bound, lam = part.multipliers[k]
-    closed, opened = fixings(matrix, lam, weight, k, bound, part.lower[k], tolerance)
-    found_sites, bound, _ = fixed_milp(matrix, weight, k, closed, opened, part.sites[k], left)
-    if found_sites is not None and len(found_sites) <= k:
-        part.improve(k, found_sites, _value(part, found_sites), part.upper[k])
-    # Every solution better than the best known respects the fixings: the bound holds.
-    part.improve(k, part.sites[k], part.lower[k], max(part.lower[k], bound))
+    lam = part.multipliers[k][1]
+    forced: list[int] = []
+    base, k_left = 0.0, k
+    columns, rows = np.arange(matrix.shape[1]), np.arange(matrix.shape[0])
+    while True:
+        l_bound = float(bound_table(matrix, weight, lam, k_left)[k_left])
+        part.improve(k, part.sites[k], part.lower[k], max(part.lower[k], base + l_bound))
+        if part.exact(k, tolerance):
+            return
+        closed, opened = fixings(
+            matrix, lam, weight, k_left, l_bound, part.lower[k] - base, tolerance
+        )
+        if not closed.any() and not opened.any():
+            break  # no progress: HiGHS on what is left
+        opened_here, covered, free, kept, matrix = restrict(matrix, weight, closed, opened)
+        forced += columns[opened_here].tolist()
+        base, k_left = base + covered, k_left - len(opened_here)
+        columns, weight, lam = columns[free], weight[kept], lam[kept]
+        rows = rows[kept]
+        if k_left <= 0 or matrix.shape[0] == 0 or len(columns) == 0:
+            # Nothing left to choose: the opened sites are the only better solution.
+            part.improve(k, forced, _value(part, forced), part.upper[k])
+            part.improve(k, part.sites[k], part.lower[k], max(part.lower[k], base))
+            return
+        if matrix.nnz <= part.relaxation_pairs or deadline - time.perf_counter() <= 0.0:
+            break
+        _, lam, sites, _ = lagrangian(
+            matrix, weight, k_left, part.lower[k] - base, deadline, tolerance, start=lam
+        )
+        if len(sites):
+            found = forced + columns[sites].tolist()
+            found, _ = swap_improve(part.problem, found)
+            part.improve(k, found, _value(part, found), part.upper[k])
+    left = deadline - time.perf_counter()
+    # HiGHS only on what it can solve: on millions of pairs it ends at the time limit with a
+    # weaker bound than the Lagrangian one, after copying the model several times (measured:
+    # peak memory 2.0 GB against 1.2 GB on the national instance).
+    if left > 0.0 and matrix.nnz <= MILP_MAX_PAIRS:
+        position = {int(j): n for n, j in enumerate(columns)}
+        start = [position[j] for j in part.sites[k] if j in position]
+        consistent = len(start) <= k_left and all(
+            j in position or j in forced for j in part.sites[k]
+        )
+        sites, bound, _ = milp(matrix, weight, k_left, start if consistent else None, left)
+        if sites is not None:
+            found = forced + columns[sites].tolist()
+            part.improve(k, found, _value(part, found), part.upper[k])
+        part.improve(k, part.sites[k], part.lower[k], max(part.lower[k], base + bound))
     if not part.exact(k, tolerance):
         part.tried.add(k)
 
@@ -231,6 +307,7 @@ def mclp_exact(
     *,
     time_limit_s: float = 10.0,
     enumeration_limit: int = ENUMERATION_LIMIT,
+    relaxation_pairs: int = LP_MAX_PAIRS,
 ) -> Solution:
     """Maximal covering solved to optimality (or to the time limit), see the module docstring.
 
@@ -245,6 +322,9 @@ def mclp_exact(
     enumeration_limit : int
         A component's best ``k`` sites are enumerated when ``C(m, k) * rows`` is at most this,
         else solved by HiGHS (0: always HiGHS).
+    relaxation_pairs : int
+        Components (and instances left after fixing) with at most this many reach pairs get
+        the linear relaxation's duals (HiGHS); larger ones subgradient steps. Default 1 M.
 
     Returns
     -------
@@ -259,21 +339,39 @@ def mclp_exact(
         raise ValueError(f"time_limit_s must be > 0, got {time_limit_s!r}")
     deadline = time.perf_counter() + time_limit_s
     max_sites = check_p(problem, p)
+    sites, new_weight, bound, status = _search(
+        problem, max_sites, deadline, enumeration_limit, relaxation_pairs
+    )
+    gap = 0.0 if status == "optimal" else relative_gap(new_weight, bound)
+    return make_solution(
+        problem,
+        greedy_order(problem, np.asarray(sites, dtype=np.intp)),
+        objective=None,
+        bound=new_weight if status == "optimal" else bound,
+        gap=gap,
+        status=status,
+        method="mclp_exact",
+    )
+
+
+def _search(
+    problem: CoverageProblem,
+    max_sites: int,
+    deadline: float,
+    enumeration_limit: int,
+    relaxation_pairs: int,
+) -> tuple[list[int], float, float, Status]:
+    """The search of ``mclp_exact``: (sites, their new weight, upper bound, status)."""
     # Swaps from the greedy only: the Lagrangian descents below give the other starts.
     heuristic = mclp_greedy_swap(problem, max_sites, lagrangian_steps=0)
     if max_sites == 0 or len(heuristic.chosen) < max_sites:
         # Nothing to open, or the greedy covered every coverable demand point: optimal.
-        return make_solution(
-            problem,
-            [int(j) for j in heuristic.chosen],
-            objective=None,
-            bound=heuristic.new_weight,
-            gap=0.0,
-            status="optimal",
-            method="mclp_exact",
-        )
+        sites = [int(j) for j in heuristic.chosen]
+        return sites, heuristic.new_weight, heuristic.new_weight, "optimal"
     reduced = reduce_problem(problem)
     parts = [_part(component, max_sites) for component in components(reduced)]
+    for part in parts:
+        part.relaxation_pairs = relaxation_pairs
     tolerance = 1e-9 * max(1.0, float(reduced.weight.sum()))
     status: Status = "optimal"
     while True:
@@ -309,13 +407,4 @@ def mclp_exact(
     bound = max(high, new_weight)
     if bound - new_weight <= tolerance * (1 + len(parts)):
         status = "optimal"
-    gap = 0.0 if status == "optimal" else relative_gap(new_weight, bound)
-    return make_solution(
-        problem,
-        greedy_order(problem, np.asarray(sites, dtype=np.intp)),
-        objective=None,
-        bound=new_weight if status == "optimal" else bound,
-        gap=gap,
-        status=status,
-        method="mclp_exact",
-    )
+    return sites, new_weight, bound, status

@@ -63,9 +63,11 @@ def quiet_highs(time_limit_s: float) -> highspy.Highs:
 
 
 def run(
-    lp: highspy.HighsLp, start: FloatArray | None, time_limit_s: float
+    lp: highspy.HighsLp, start: FloatArray | None, time_limit_s: float, presolve: bool = True
 ) -> tuple[highspy.Highs, FloatArray | None]:
     solver = quiet_highs(time_limit_s)
+    if not presolve:
+        solver.setOptionValue("presolve", "off")
     solver.passModel(lp)
     if start is not None:
         warm = highspy.HighsSolution()
@@ -90,6 +92,7 @@ def solve(
     row_upper: FloatArray,
     start: FloatArray | None,
     time_limit_s: float,
+    presolve: bool = True,
 ) -> tuple[FloatArray | None, float, Status]:
     """Pass the column-wise model to HiGHS, warm start, run: column values (or None), best
     bound, status.
@@ -98,7 +101,8 @@ def solve(
     is feasible in the reduced space" with the objective offset lost): it then prunes with a
     wrong incumbent value, reports that value as optimal and returns the start itself. The
     reported objective then differs from the returned solution's: in that case the model is
-    solved again without the start, in the time left.
+    solved again without the start, in the time left. ``presolve=False`` skips HiGHS's
+    presolve (faster on the small models left after fixing).
     """
     if not time_limit_s > 0.0:
         raise ValueError(f"time_limit_s must be > 0, got {time_limit_s!r}")
@@ -119,14 +123,14 @@ def solve(
         highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
         for flag in integer
     ]
-    solver, values = run(lp, start, time_limit_s)
+    solver, values = run(lp, start, time_limit_s, presolve)
     if values is not None:
         reported = solver.getInfo().objective_function_value
         actual = float(cost @ values)
         if abs(reported - actual) > 1e-6 * max(1.0, abs(actual)):
             time_left_s = time_limit_s - solver.getRunTime()
             if time_left_s > 0.0:
-                solver, values = run(lp, None, time_left_s)
+                solver, values = run(lp, None, time_left_s, presolve)
             else:
                 # No time to solve again: keep the start, with no proven bound.
                 infinite = math.inf if sense == highspy.ObjSense.kMaximize else -math.inf
