@@ -1,5 +1,5 @@
 """The certificate of attendance of a registration, as a tagged PDF (WeasyPrint), made from the
-``training/certificate.html`` template, as the dashboard makes its report."""
+``training/certificate_pdf.html`` template, as the dashboard makes its report."""
 
 import logging
 
@@ -24,7 +24,7 @@ def certificate_pdf(registration: Registration) -> bytes:
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     html = render_to_string(
-        "training/certificate.html",
+        "training/certificate_pdf.html",
         {
             "registration": registration,
             "session": registration.session,

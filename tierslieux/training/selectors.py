@@ -23,12 +23,17 @@ def course_get(*, user, pk: int) -> Course | None:
 
 def _with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
     taken = Count("registrations", filter=Q(registrations__state__in=TAKING_A_SEAT))
-    return sessions.select_related("course", "place__commune").annotate(
-        seats_taken=taken,
-        seats_left=F("seats") - taken,
-        waitlisted=Count(
-            "registrations", filter=Q(registrations__state=RegistrationState.WAITLISTED)
-        ),
+    # The outline of the commune is never shown with a session: not read.
+    return (
+        sessions.select_related("course", "place__commune")
+        .defer("place__commune__geometry")
+        .annotate(
+            seats_taken=taken,
+            seats_left=F("seats") - taken,
+            waitlisted=Count(
+                "registrations", filter=Q(registrations__state=RegistrationState.WAITLISTED)
+            ),
+        )
     )
 
 
