@@ -62,3 +62,14 @@ def test_the_dataset_is_listed_with_working_links(client):
     ):
         assert url in page
         assert client.get(url).status_code == 200, url
+
+
+def test_a_name_typed_as_a_formula_is_not_run_by_a_spreadsheet(client, authority_user):
+    offer = services.premises_offer_create(
+        values=offer_values(title='=HYPERLINK("http://evil.example","x")'), by=authority_user
+    )
+    services.premises_offer_transition(offer=offer, to="published", by=authority_user)
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(reverse("premises:offer_csv")).content.decode()))
+    )
+    assert rows[0]["nom"] == '\'=HYPERLINK("http://evil.example","x")'

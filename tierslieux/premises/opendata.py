@@ -6,6 +6,7 @@ import csv
 import io
 from typing import Any
 
+from tierslieux.core.exports import spreadsheet_safe
 from tierslieux.premises.models import PremisesOffer
 from tierslieux.premises.workflow import PremisesState
 
@@ -79,5 +80,6 @@ def opendata_csv() -> str:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for record in opendata_records():
-        writer.writerow({k: _value(v) for k, v in record.items()})
+        # Names are typed by authorities: a spreadsheet must never run one as a formula.
+        writer.writerow({k: spreadsheet_safe(_value(v)) for k, v in record.items()})
     return out.getvalue()
