@@ -10,7 +10,7 @@ import numpy as np
 import shapely
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from tierslieux.core.text import normalize
 from tierslieux.territory.analytics import geometry, indicators
@@ -94,6 +94,11 @@ def region_figures() -> RegionFigures:
         grid_cells=grid["n"] or 0,
         grid_population=grid["pop"] or 0,
     )
+
+
+def region_departements() -> QuerySet[Departement]:
+    """The départements of the deployment's region, by code."""
+    return Departement.objects.filter(region_code=settings.TERRITORY_REGION_CODE).order_by("code")
 
 
 def departement_table() -> list[DepartementRow]:

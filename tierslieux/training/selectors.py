@@ -67,3 +67,15 @@ def registration_list(*, user, session: Session) -> QuerySet[Registration]:
     if not user_can(user, "training.registration_view", session):
         return Registration.objects.none()
     return session.registrations.select_related("place_of_work").order_by("created_at", "pk")
+
+
+def registration_attended_get(*, user, pk: int) -> Registration | None:
+    """An attended registration ``user`` may certify (its certificate of attendance), or None."""
+    registration = (
+        Registration.objects.select_related("session__course", "session__place")
+        .filter(pk=pk, state=RegistrationState.ATTENDED)
+        .first()
+    )
+    if registration is None or not user_can(user, "training.attendance_record", registration):
+        return None
+    return registration

@@ -6,7 +6,6 @@ session forms, a session's registrations and attendance. Each view validates a f
 service or selector, and renders.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,10 +19,9 @@ from tierslieux.core.pagination import paginate
 from tierslieux.core.params import query_id
 from tierslieux.core.permissions import permission_required, user_can
 from tierslieux.core.privacy import no_referrer
-from tierslieux.territory.models import Departement
+from tierslieux.territory.selectors import region_departements
 from tierslieux.training import certificates, feeds, selectors, services
 from tierslieux.training.forms import CourseForm, RegistrationForm, SessionForm
-from tierslieux.training.models import Registration
 from tierslieux.training.workflow import RegistrationState
 
 MANAGE = services.MANAGE_ACTION
@@ -91,9 +89,7 @@ def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_GET
 @permission_required("training.view")
 def session_list(request: HttpRequest) -> HttpResponse:
-    departements = Departement.objects.filter(region_code=settings.TERRITORY_REGION_CODE).order_by(
-        "code"
-    )
+    departements = region_departements()
     code = request.GET.get("departement", "")
     chosen = next((d for d in departements if d.code == code), None)
     place_id = query_id(request.GET, "place")
@@ -187,7 +183,11 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         registration_id = query_id(request.POST, "registration")
-        registration = Registration.objects.filter(session=session, pk=registration_id).first()
+        registration = (
+            selectors.registration_list(user=request.user, session=session)
+            .filter(pk=registration_id)
+            .first()
+        )
         if registration is None:
             raise Http404
         try:
@@ -244,9 +244,7 @@ def session_calendar(request: HttpRequest) -> HttpResponse:
     """The iCalendar feed of upcoming sessions: ``?place=<id>`` or ``?departement=<code>``."""
     place_id = query_id(request.GET, "place")
     code = request.GET.get("departement", "")
-    departement = Departement.objects.filter(
-        region_code=settings.TERRITORY_REGION_CODE, code=code[:3]
-    ).first()
+    departement = region_departements().filter(code=code[:3]).first()
     if code and departement is None:
         raise Http404
     sessions = selectors.session_upcoming(
@@ -267,12 +265,8 @@ def session_calendar(request: HttpRequest) -> HttpResponse:
 @permission_required(ATTENDANCE)
 def registration_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     """The certificate of attendance (PDF) of an attended registration, for the network."""
-    registration = (
-        Registration.objects.select_related("session__course", "session__place")
-        .filter(pk=pk, state=RegistrationState.ATTENDED)
-        .first()
-    )
-    if registration is None or not user_can(request.user, ATTENDANCE, registration):
+    registration = selectors.registration_attended_get(user=request.user, pk=pk)
+    if registration is None:
         raise Http404
     body = certificates.certificate_pdf(registration)
     response = HttpResponse(body, content_type="application/pdf")
