@@ -10,7 +10,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from tierslieux.core.regions import UnknownRegionError, parse_regions, region_name
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TIERSLIEUX_VAR_DIR", BASE_DIR / "var"))
@@ -238,8 +241,27 @@ ACCOUNT_RESETS_PER_HOUR = int(os.environ.get("ACCOUNT_RESETS_PER_HOUR", "10"))
 
 # Reference data committed with the product (data/PROVENANCE.md).
 TERRITORY_DATA_DIR = Path(os.environ.get("TERRITORY_DATA_DIR", BASE_DIR / "data" / "territory"))
-TERRITORY_REGION_CODE = os.environ.get("TERRITORY_REGION_CODE", "75")
-TERRITORY_REGION_NAME = os.environ.get("TERRITORY_REGION_NAME", "Nouvelle-Aquitaine")
+# Which regions this deployment serves (issue 14): "75" (the default, Nouvelle-Aquitaine), a
+# list of INSEE region codes ("75,84") or "all". An unknown code stops the start here.
+try:
+    TERRITORY_REGIONS = parse_regions(
+        os.environ.get("TERRITORY_REGIONS") or os.environ.get("TERRITORY_REGION_CODE") or "75"
+    )
+except UnknownRegionError as error:
+    raise ImproperlyConfigured(f"TERRITORY_REGIONS: {error}") from error
+# The home region: the one whose name the pages, e-mails and reports use when a deployment serves
+# a single region, and the default region of a new call. Nouvelle-Aquitaine when served.
+TERRITORY_REGION_CODE = os.environ.get("TERRITORY_REGION_CODE") or (
+    "75" if "75" in TERRITORY_REGIONS else TERRITORY_REGIONS[0]
+)
+if TERRITORY_REGION_CODE not in TERRITORY_REGIONS:
+    raise ImproperlyConfigured(
+        f"TERRITORY_REGION_CODE={TERRITORY_REGION_CODE} is not among TERRITORY_REGIONS "
+        f"({','.join(TERRITORY_REGIONS)})."
+    )
+TERRITORY_REGION_NAME = os.environ.get("TERRITORY_REGION_NAME") or region_name(
+    TERRITORY_REGION_CODE
+)
 
 # The demo administrator `manage.py ensure_demo_admin` makes (refused when DEBUG is off). The
 # default password is accounts.services.DEMO_ADMIN_DEFAULT_PASSWORD, refused at login in

@@ -35,9 +35,23 @@ class CallQuerySet(models.QuerySet):
         return self.filter(opens_on__lte=on, closes_on__gte=on)
 
 
-class Call(BaseModel):
-    """A call (AMI): a kind, a year, dates, an envelope, criteria and aid rules."""
+def default_region_code() -> str:
+    """A new call belongs to the deployment's home region (``TERRITORY_REGION_CODE``)."""
+    return settings.TERRITORY_REGION_CODE
 
+
+class Call(BaseModel):
+    """A call (AMI) of one region: a kind, a year, dates, an envelope, criteria and aid rules.
+
+    Its applications, budgets, conventions and payments belong to the call's region."""
+
+    region_code = models.CharField(
+        _("region"),
+        max_length=3,
+        default=default_region_code,
+        db_index=True,
+        help_text=_("INSEE code of the region running the call (one of TERRITORY_REGIONS)."),
+    )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=CallKind.choices)
     year = models.PositiveSmallIntegerField(_("budget year"))
