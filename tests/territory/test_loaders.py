@@ -1,6 +1,7 @@
 """Readers of the territory files (no database)."""
 
 import gzip
+import shutil
 
 import numpy as np
 import pytest
@@ -32,6 +33,7 @@ def test_missing_column_is_reported_with_the_file(tmp_path):
 
 
 def test_bad_value_is_reported_with_its_line(tmp_path):
+    shutil.copy(settings.TERRITORY_DATA_DIR / loaders.REGIONS_FILE, tmp_path)
     (tmp_path / loaders.REGION_GRID_FILE).write_bytes(
         gzip.compress(b"x_m,y_m,population,lon,lat,commune\n1,2,3,0.1,45.0,33063\n1,2,x,0,0,1\n")
     )

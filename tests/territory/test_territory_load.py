@@ -1,5 +1,6 @@
 """The real territory of Nouvelle-Aquitaine, as loaded from data/territory (pinned figures)."""
 
+import gzip
 import json
 import shutil
 
@@ -75,11 +76,11 @@ def test_loading_twice_changes_nothing():
 def test_a_changed_file_updates_only_what_changed(tmp_path, settings):
     data_dir = tmp_path / "territory"
     shutil.copytree(settings.TERRITORY_DATA_DIR, data_dir)
-    path = data_dir / "communes_75.geojson"
-    collection = json.loads(path.read_text(encoding="utf-8"))
+    path = data_dir / "communes_75.geojson.gz"
+    collection = json.loads(gzip.decompress(path.read_bytes()))
     feature = next(f for f in collection["features"] if f["properties"]["code"] == "33063")
     feature["properties"]["population"] += 1
-    path.write_text(json.dumps(collection), encoding="utf-8")
+    path.write_bytes(gzip.compress(json.dumps(collection).encode()))
 
     report = territory_load(data_dir=data_dir)
 

@@ -3,13 +3,20 @@
 Each reader returns plain frozen dataclasses or numpy arrays; ``services.territory_load`` writes
 them to the database. ``population_grid_read`` also serves national runs on the metropolitan
 grid, which is not loaded into the database.
+
+Layout (ADR 0028): ``regions.csv`` indexes the per-region files, one row per region with its
+figures; ``communes_<region>.geojson.gz`` for each of the 18 regions;
+``population_grid_1km_<region>.csv.gz`` for each of the 13 metropolitan regions (the overseas
+regions have none: their demand is their communes' population at the town halls);
+``departements.csv`` and ``epci.csv`` for the whole country; and
+``population_grid_1km_france_metro.csv.gz``, the whole metropolitan grid with départements.
 """
 
 import csv
 import gzip
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,13 +25,50 @@ import numpy.typing as npt
 
 DEPARTEMENTS_FILE = "departements.csv"
 EPCI_FILE = "epci.csv"
-COMMUNES_FILE = "communes_75.geojson"
-REGION_GRID_FILE = "population_grid_1km_75.csv.gz"
+REGIONS_FILE = "regions.csv"
 METRO_GRID_FILE = "population_grid_1km_france_metro.csv.gz"
+DEFAULT_REGIONS = ("75",)
+"""The regions the readers read when none are named: Nouvelle-Aquitaine, the default deployment."""
+
+DEMAND_GRID = "grid_1km"
+DEMAND_COMMUNE_POINTS = "commune_points"
+
+
+def communes_file(region: str) -> str:
+    """The name of a region's communes file."""
+    return f"communes_{region}.geojson.gz"
+
+
+def grid_file(region: str) -> str:
+    """The name of a metropolitan region's 1 km grid file."""
+    return f"population_grid_1km_{region}.csv.gz"
+
+
+REGION_GRID_FILE = grid_file("75")
+"""Nouvelle-Aquitaine's 1 km grid (the default region)."""
 
 
 class TerritoryFileError(ValueError):
     """A territory file is missing a column or holds a bad value (file and line given)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RegionFiles:
+    """One row of ``regions.csv``: a region's files and the figures they must hold."""
+
+    code: str
+    name: str
+    demand: str
+    """``grid_1km`` (metropolitan) or ``commune_points`` (overseas: no 1 km grid)."""
+    communes: int
+    population: int
+    departements: int
+    epci: int
+    grid_cells: int
+    grid_population: int
+    communes_file: str
+    grid_file: str
+    """Empty when the region has no grid."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +123,47 @@ class PopulationGrid:
     area_code: npt.NDArray[np.str_]
     """Commune code (regional grid) or département code (metropolitan grid) of each cell."""
 
+    FIELDS = ("x_m", "y_m", "population", "lon", "lat", "area_code")
+
     def __len__(self) -> int:
         return int(self.population.shape[0])
+
+
+def regions_read(data_dir: Path) -> dict[str, RegionFiles]:
+    """The index of the per-region files, by region code (INSEE order)."""
+    path = data_dir / REGIONS_FILE
+    numbers = (
+        "communes",
+        "population",
+        "departements",
+        "epci",
+        "grid_cells",
+        "grid_population",
+    )
+    texts = ("code", "name", "demand", "communes_file", "grid_file")
+    regions = {}
+    for line, r in _csv_rows(path, {*numbers, *texts}):
+        try:
+            row = RegionFiles(
+                **{name: r[name] for name in texts}, **{name: int(r[name]) for name in numbers}
+            )
+        except ValueError as exc:
+            raise TerritoryFileError(f"{path}: line {line}: {exc}") from exc
+        if row.demand not in (DEMAND_GRID, DEMAND_COMMUNE_POINTS):
+            raise TerritoryFileError(f"{path}: line {line}: unknown demand {row.demand!r}")
+        regions[row.code] = row
+    return regions
+
+
+def _region_files(data_dir: Path, regions: Iterable[str]) -> list[RegionFiles]:
+    index = regions_read(data_dir)
+    missing = [code for code in regions if code not in index]
+    if missing:
+        raise TerritoryFileError(
+            f"{data_dir / REGIONS_FILE}: no files for region(s) {', '.join(missing)} "
+            "(rebuild them with scripts/build_territory.py --regions ...)"
+        )
+    return [index[code] for code in regions]
 
 
 def _open_text(path: Path) -> io.TextIOBase:
@@ -117,8 +200,21 @@ def epci_read(data_dir: Path) -> list[EpciRow]:
     ]
 
 
-def communes_read(data_dir: Path) -> list[CommuneRow]:
-    path = data_dir / COMMUNES_FILE
+def communes_read(data_dir: Path, regions: Iterable[str] = DEFAULT_REGIONS) -> list[CommuneRow]:
+    """The communes of ``regions``, region by region, each file checked against its count."""
+    rows: list[CommuneRow] = []
+    for region in _region_files(data_dir, regions):
+        path = data_dir / region.communes_file
+        found = _communes_file_read(path)
+        if len(found) != region.communes:
+            raise TerritoryFileError(
+                f"{path}: {len(found)} communes, {REGIONS_FILE} says {region.communes}"
+            )
+        rows.extend(found)
+    return rows
+
+
+def _communes_file_read(path: Path) -> list[CommuneRow]:
     with _open_text(path) as handle:
         collection = json.load(handle)
     rows = []
@@ -146,8 +242,24 @@ def communes_read(data_dir: Path) -> list[CommuneRow]:
     return rows
 
 
-def cells_read(data_dir: Path) -> list[CellRow]:
-    path = data_dir / REGION_GRID_FILE
+def cells_read(data_dir: Path, regions: Iterable[str] = DEFAULT_REGIONS) -> list[CellRow]:
+    """The 1 km cells of ``regions`` (none for a region without a grid), each file checked
+    against its count."""
+    rows: list[CellRow] = []
+    for region in _region_files(data_dir, regions):
+        if not region.grid_file:
+            continue
+        path = data_dir / region.grid_file
+        found = _cells_file_read(path)
+        if len(found) != region.grid_cells:
+            raise TerritoryFileError(
+                f"{path}: {len(found)} cells, {REGIONS_FILE} says {region.grid_cells}"
+            )
+        rows.extend(found)
+    return rows
+
+
+def _cells_file_read(path: Path) -> list[CellRow]:
     rows = []
     for line, r in _csv_rows(path, {"x_m", "y_m", "population", "lon", "lat", "commune"}):
         try:
@@ -188,4 +300,22 @@ def population_grid_read(path: Path) -> PopulationGrid:
         lon=table[:, 3].astype(np.float64),
         lat=table[:, 4].astype(np.float64),
         area_code=table[:, 5].astype(np.str_),
+    )
+
+
+def region_grids_read(data_dir: Path, regions: Iterable[str]) -> PopulationGrid:
+    """The 1 km grids of ``regions`` joined into one (``area_code`` = commune), in the order
+    of the regions; regions without a grid add nothing."""
+    parts = [
+        population_grid_read(data_dir / region.grid_file)
+        for region in _region_files(data_dir, regions)
+        if region.grid_file
+    ]
+    if not parts:
+        empty_i, empty_f = np.array([], dtype=np.int64), np.array([], dtype=np.float64)
+        return PopulationGrid(
+            empty_i, empty_i, empty_i, empty_f, empty_f, np.array([], dtype=np.str_)
+        )
+    return PopulationGrid(
+        *(np.concatenate([getattr(p, name) for p in parts]) for name in PopulationGrid.FIELDS)
     )

@@ -118,11 +118,27 @@ class Commune(models.Model):
         return self.density_level in RURAL_DENSITY_LEVELS
 
 
-class PopulationCell(models.Model):
-    """One populated cell of the 1 km European grid (Eurostat census 2021), EPSG:3035 centre."""
+class CellKind(models.TextChoices):
+    """What a demand point is: a 1 km grid cell, or a commune where no grid exists."""
 
-    x_m = models.IntegerField(_("x (m, EPSG:3035)"))
-    y_m = models.IntegerField(_("y (m, EPSG:3035)"))
+    GRID_1KM = "grid_1km", _("1 km grid cell")
+    COMMUNE_POINT = "commune_point", _("Commune at its town hall")
+
+
+class PopulationCell(models.Model):
+    """One demand point of the mesh.
+
+    In metropolitan France, a populated cell of the 1 km European grid (Eurostat census 2021),
+    EPSG:3035 centre. In the overseas regions, which have no such grid, one point per commune
+    at its town hall, carrying the commune's population (``kind`` = ``commune_point``, no
+    ``x_m``/``y_m``; ADR 0028).
+    """
+
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=CellKind.choices, default=CellKind.GRID_1KM
+    )
+    x_m = models.IntegerField(_("x (m, EPSG:3035)"), null=True, blank=True)
+    y_m = models.IntegerField(_("y (m, EPSG:3035)"), null=True, blank=True)
     population = models.PositiveIntegerField(_("inhabitants"))
     lon = models.FloatField(_("longitude"))
     lat = models.FloatField(_("latitude"))
@@ -134,8 +150,26 @@ class PopulationCell(models.Model):
         verbose_name = _("population cell")
         verbose_name_plural = _("population cells")
         constraints = [
-            models.UniqueConstraint(fields=["x_m", "y_m"], name="territory_cell_unique_xy")
+            models.UniqueConstraint(
+                fields=["x_m", "y_m"],
+                condition=models.Q(kind="grid_1km"),
+                name="territory_cell_unique_xy",
+            ),
+            models.UniqueConstraint(
+                fields=["commune"],
+                condition=models.Q(kind="commune_point"),
+                name="territory_cell_unique_commune_point",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="grid_1km", x_m__isnull=False, y_m__isnull=False)
+                    | models.Q(kind="commune_point", x_m__isnull=True, y_m__isnull=True)
+                ),
+                name="territory_cell_kind_coordinates",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.kind == CellKind.COMMUNE_POINT:
+            return f"{self.commune_id}: {self.population}"
         return f"{self.x_m},{self.y_m}: {self.population}"

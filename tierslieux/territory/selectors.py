@@ -12,9 +12,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, QuerySet, Sum
 
+from tierslieux.core.regions import REGIONS
 from tierslieux.core.text import normalize
 from tierslieux.territory.analytics import geometry, indicators
-from tierslieux.territory.models import Commune, Departement, Epci, PopulationCell
+from tierslieux.territory.models import CellKind, Commune, Departement, Epci, PopulationCell
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,9 @@ def communes_arrays() -> dict[str, np.ndarray]:
 def region_figures() -> RegionFigures:
     """The region's figures shown on the home page, computed from the loaded records."""
     arrays = communes_arrays()
-    grid = PopulationCell.objects.aggregate(n=Count("pk"), pop=Sum("population"))
+    grid = PopulationCell.objects.filter(kind=CellKind.GRID_1KM).aggregate(
+        n=Count("pk"), pop=Sum("population")
+    )
     return RegionFigures(
         region_name=settings.TERRITORY_REGION_NAME,
         communes=len(arrays["code"]),
@@ -467,3 +470,13 @@ def departements_near(*, lon: float, lat: float, radius_km: float = 25.0) -> lis
         .distinct()
     )
     return sorted(set(codes))
+
+
+def region_demand_kind(code: str) -> CellKind:
+    """What the mesh's demand is in a region: the 1 km grid (metropolitan regions) or each
+    commune's population at its town hall (the overseas regions, which have no 1 km grid;
+    ADR 0028). Pages say so beside the figures."""
+    region = REGIONS.get(code)
+    if region is None:
+        raise ValueError(f"Unknown region code {code!r}")
+    return CellKind.COMMUNE_POINT if region.overseas else CellKind.GRID_1KM
