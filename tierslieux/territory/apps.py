@@ -6,3 +6,6 @@ class TerritoryConfig(AppConfig):
     name = "tierslieux.territory"
     label = "territory"
     verbose_name = _("Territory")
+
+    def ready(self) -> None:
+        from tierslieux.territory import checks  # noqa: F401  (registers the system checks)
