@@ -3,7 +3,7 @@
 import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from tierslieux.places.models import (
     PlaceState,
     ProposalState,
 )
-from tierslieux.territory.models import Commune
+from tierslieux.territory.models import Commune, Departement
 from tierslieux.territory.selectors import commune_by_postcode_and_name, commune_locator
 
 logger = logging.getLogger(__name__)
@@ -71,6 +71,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    skipped_rows: list[RowError] = field(default_factory=list)
+    """The rows left out on purpose, with their line and reason (a region not served)."""
     warnings: list[RowError] = field(default_factory=list)
     duplicates: list[DuplicatePair] = field(default_factory=list)
     resolved_by: dict[str, int] = field(default_factory=dict)
@@ -88,6 +90,7 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "skipped": self.skipped,
+            "skipped_rows": [str(row) for row in self.skipped_rows],
             "dry_run": self.dry_run,
             "resolved_by": self.resolved_by,
             "warnings": [str(w) for w in self.warnings],
@@ -201,6 +204,7 @@ def places_import(
     dry_run: bool = False,
     publish: bool = True,
     region_code: str | None = None,
+    regions: Collection[str] | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import a file of places, all or nothing; upsert by (source, source id).
@@ -211,16 +215,30 @@ def places_import(
     The checks run outside any transaction; only the final write (bulk inserts and updates,
     with one audit entry per place written) holds one. ``dry_run`` checks and reports
     without writing. ``progress(fraction, message)`` is told how far the import has gone.
+    ``regions`` (default: ``TERRITORY_REGIONS``; ``region_code``: that one region) are the
+    regions whose rows a file that says the region (the CGET census) keeps; the rows of other
+    regions are skipped, each reported with its line and reason.
     """
     require(by, "places.import")
     if source not in PlaceSource.values:
         raise ValueError(f"Unknown source {source!r}")
     progress = progress or _no_progress
     progress(0.0, _("Reading the file"))
-    parsed = read_file(source, data, region_code=region_code or settings.TERRITORY_REGION_CODE)
+    if regions is None:
+        regions = (region_code,) if region_code else tuple(settings.TERRITORY_REGIONS)
+    parsed = read_file(
+        source,
+        data,
+        regions=regions,
+        departement_regions=dict(Departement.objects.values_list("code", "region_code")),
+    )
     errors = list(parsed.errors)
     report = ImportReport(
-        source=source, skipped=parsed.skipped, warnings=parsed.warnings, dry_run=dry_run
+        source=source,
+        skipped=parsed.skipped,
+        skipped_rows=parsed.skipped_rows,
+        warnings=parsed.warnings,
+        dry_run=dry_run,
     )
 
     seen: dict[str, int] = {}

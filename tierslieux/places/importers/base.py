@@ -56,6 +56,8 @@ class ParsedFile:
     errors: list[RowError] = field(default_factory=list)
     skipped: int = 0
     """Rows left out on purpose (for example, places of another region)."""
+    skipped_rows: list[RowError] = field(default_factory=list)
+    """Those rows with the reason, when the reader gives one (a region not served)."""
     warnings: list[RowError] = field(default_factory=list)
     """Optional cells that could not be read and were left empty (the row is kept)."""
 
@@ -100,6 +102,10 @@ def drop_invalid_contacts(record: "PlaceRecord") -> list[str]:
 
 class BadValue(ValueError):
     """A cell that cannot be read; the message says why (translated, shown to the user)."""
+
+
+class SkipRow(Exception):
+    """A good row left out on purpose (a place of a region not served); the message says why."""
 
 
 def _unreadable(what: str, value: str) -> str:

@@ -4,10 +4,11 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 
 from django.utils.translation import gettext as _
 
+from tierslieux.core.regions import region_name
 from tierslieux.core.text import normalize, strip_invisible
 from tierslieux.places.importers.base import (
     KIND_KEYWORDS,
@@ -16,6 +17,7 @@ from tierslieux.places.importers.base import (
     ParsedFile,
     PlaceRecord,
     RowError,
+    SkipRow,
     clean_insee,
     clean_postcode,
     clean_url,
@@ -29,6 +31,8 @@ from tierslieux.places.importers.base import (
 from tierslieux.places.models import PlaceKind, PlaceService, PlaceState
 
 Reader = Callable[..., ParsedFile]
+DepRegions = Mapping[str, str] | None
+"""Département code -> region code (the loaded départements), for rows that lack the region."""
 _REGION_CODE = re.compile(r"^\d{2}$")
 
 
@@ -118,6 +122,10 @@ def _read_csv(
             except BadValue as exc:
                 parsed.errors.append(RowError(line, str(exc)))
                 continue
+            except SkipRow as exc:
+                parsed.skipped += 1
+                parsed.skipped_rows.append(RowError(line, str(exc)))
+                continue
             if record is None:
                 parsed.skipped += 1
             else:
@@ -153,16 +161,51 @@ CGET_TYPO = {
 }
 
 
-def read_cget(data: bytes, *, region_code: str = "75") -> ParsedFile:
-    """The CGET/ANCT "Mission Coworking" census (2019): comma-separated, UTF-8."""
+def _postcode_departement(postcode: str) -> list[str]:
+    """The départements a French postcode may belong to (971..976 overseas; 20 is Corse)."""
+    if len(postcode) != 5 or not postcode.isdigit():
+        return []
+    if postcode.startswith("97"):
+        return [postcode[:3]]
+    if postcode.startswith("20"):
+        return ["2A", "2B"]
+    return [postcode[:2]]
+
+
+def read_cget(
+    data: bytes,
+    *,
+    regions: Collection[str] = ("75",),
+    departement_regions: Mapping[str, str] | None = None,
+) -> ParsedFile:
+    """The CGET/ANCT "Mission Coworking" census (2019): comma-separated, UTF-8. Rows of a
+    region outside ``regions`` (the served ones; empty: all) are skipped, each with its reason.
+
+    Seven rows have no region (``INSEEREG`` empty): their region is the one of the département
+    of their postcode, read in ``departement_regions`` (code -> region code); without it, or
+    for a postcode it does not know, the row is kept and its commune decides."""
     import datetime
 
+    def row_region(row: dict[str, str]) -> str:
+        region = row.get("INSEEREG", "")
+        if region or not departement_regions:
+            return region
+        found = {
+            departement_regions[code]
+            for code in _postcode_departement(row.get("CP", ""))
+            if code in departement_regions
+        }
+        return found.pop() if len(found) == 1 else ""
+
     def convert(line: int, row: dict[str, str]) -> PlaceRecord | None:
-        region = row.get("INSEEREG", region_code)
+        region = row_region(row)
         if region and not _REGION_CODE.match(region):
             raise BadValue(_("unreadable region code (INSEEREG): “%(value)s”") % {"value": region})
-        if region_code and region != region_code:
-            return None
+        if regions and region and region not in regions:
+            raise SkipRow(
+                _("region %(code)s (%(name)s) is not served by this deployment")
+                % {"code": region, "name": region_name(region)}
+            )
         typo = normalize(row["TYPO"])
         if typo not in CGET_TYPO:
             raise BadValue(_("unknown typology: “%(value)s”") % {"value": row["TYPO"]})
@@ -206,7 +249,9 @@ FTL_STATES = {
 }
 
 
-def read_france_tiers_lieux(data: bytes, *, region_code: str = "") -> ParsedFile:
+def read_france_tiers_lieux(
+    data: bytes, *, regions: Collection[str] = (), departement_regions: DepRegions = None
+) -> ParsedFile:
     """The France Tiers-Lieux census: ``;``-separated, UTF-8 with BOM, decimal commas."""
 
     def convert(line: int, row: dict[str, str]) -> PlaceRecord | None:
@@ -256,7 +301,9 @@ REGION_TYPOLOGY = {"5": "shared_farmland", "7": "craft_workshop", "8": "coworkin
 REGION_MANAGEMENT = {"82", "83", "84", "85", "86", "89", "132", "133", "134", "135", "136"}
 
 
-def read_region_layer(data: bytes, *, region_code: str = "") -> ParsedFile:
+def read_region_layer(
+    data: bytes, *, regions: Collection[str] = (), departement_regions: DepRegions = None
+) -> ParsedFile:
     """The Région's layer (CSV export, ``;`` or ``,``); typology and management codes."""
     delimiter = ";" if data[:2000].count(b";") > data[:2000].count(b",") else ","
 
@@ -303,7 +350,9 @@ def read_region_layer(data: bytes, *, region_code: str = "") -> ParsedFile:
 # --- GeoJSON (our open data export, or any FeatureCollection of points) --------------------
 
 
-def read_geojson(data: bytes, *, region_code: str = "") -> ParsedFile:
+def read_geojson(
+    data: bytes, *, regions: Collection[str] = (), departement_regions: DepRegions = None
+) -> ParsedFile:
     """A FeatureCollection of Points; properties named as in the open data export."""
     parsed = ParsedFile()
     try:
@@ -391,8 +440,16 @@ READERS: dict[str, Reader] = {
 }
 
 
-def read_file(source: str, data: bytes, *, region_code: str = "75") -> ParsedFile:
-    """Read ``data`` in the format of ``source`` (a key of ``READERS``)."""
+def read_file(
+    source: str,
+    data: bytes,
+    *,
+    regions: Collection[str] = ("75",),
+    departement_regions: Mapping[str, str] | None = None,
+) -> ParsedFile:
+    """Read ``data`` in the format of ``source`` (a key of ``READERS``), keeping the rows of
+    ``regions`` where the format says the region (the CGET census); the others keep every row
+    and the import refuses the places whose commune is not loaded."""
     if source not in READERS:
         raise ValueError(f"Unknown import format {source!r}")
-    return READERS[source](data, region_code=region_code)
+    return READERS[source](data, regions=regions, departement_regions=departement_regions)
