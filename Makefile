@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run setup env env-dev system test test-quick check lint pytest pytest-sqlite pytest-postgres pytest-quick serve messages worker cluster clean
+.PHONY: run run-france setup setup-france env env-dev system test test-quick check lint pytest pytest-sqlite pytest-postgres pytest-quick serve messages worker cluster clean
 
 # Development targets run with DEBUG on (the settings default to production).
 run setup worker: export DJANGO_DEBUG = true
@@ -33,6 +33,14 @@ setup: env
 	$(PY) manage.py ensure_demo_call
 	$(PY) manage.py demo_records
 	$(PY) manage.py dashboard_report --out var/reports
+
+## The whole country instead: the 18 regions and the 1,512 places of 2019 (TERRITORY_REGIONS=all),
+## in its own database under var/france (FRANCE_VAR_DIR), on 127.0.0.1:8000
+run-france setup-france: export TERRITORY_REGIONS = all
+run-france setup-france: export TIERSLIEUX_VAR_DIR = $(FRANCE_VAR_DIR)
+FRANCE_VAR_DIR ?= $(CURDIR)/var/france
+run-france: run
+setup-france: setup
 
 ## The background task worker (analyses, e-mails), in a second terminal
 worker: env

@@ -3,7 +3,7 @@
 Instance (the same for every method):
 
 - candidates: the 4,293 communes of the region, at their point (``lon``/``lat`` of
-  ``data/territory/communes_75.geojson``);
+  ``data/territory/communes_75.geojson.gz``);
 - demand: the same communes, weighted by their population;
 - existing places: the 225 tiers-lieux of the CGET 2019 census in region 75
   (``data/places/cget_tiers_lieux_2019.csv``, ``LAT``/``LONG``): the demand within 20 minutes of
