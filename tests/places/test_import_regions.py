@@ -10,7 +10,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
+from tests.accounts.factories import UserFactory
 from tierslieux.core.regions import REGIONS
 from tierslieux.places.importers import read_file
 from tierslieux.territory import loaders
@@ -62,3 +64,26 @@ def test_importing_a_region_not_served_is_refused_with_the_setting_to_change():
         call_command(
             "import_places", str(CGET), format="cget_2019", regions="84", stdout=StringIO()
         )
+
+
+@pytest.mark.django_db
+def test_the_command_reports_the_skipped_rows_per_reason_and_by_line_when_verbose():
+    UserFactory(username="operator", is_superuser=True, is_staff=True)
+    out = StringIO()
+    with translation.override("en"):
+        call_command(
+            "import_places",
+            str(CGET),
+            format="cget_2019",
+            dry_run=True,
+            verbosity=2,
+            stdout=out,
+            stderr=StringIO(),
+        )
+    text = out.getvalue()
+    assert (
+        "205 row(s) skipped: region 84 (Auvergne-Rhône-Alpes) is not served by this deployment"
+        in text
+    )
+    assert f"{CGET}:302: skipped: region 53 (Bretagne) is not served" in text
+    assert "225 created, 0 updated, 0 unchanged, 1287 skipped" in text

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         except UnknownRegionError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Loading the territory of {len(codes)} region(s): {','.join(codes)}")
-        start = time.monotonic()
+        start = self._start = time.monotonic()
         try:
             report = territory_load(regions=codes, data_dir=data_dir, progress=self._progress)
         except (TerritoryFileError, TerritoryRegionError) as exc:
@@ -52,5 +52,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(message))
 
     def _progress(self, message: str) -> None:
-        self.stdout.write(f"  {message}")
+        self.stdout.write(f"  [{time.monotonic() - self._start:4.0f} s] {message}")
         self.stdout.flush()
