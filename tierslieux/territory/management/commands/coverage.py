@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from tierslieux.territory.management.commands._mesh_options import add_mesh_arguments, mesh_params
-from tierslieux.territory.management.commands._national import (
+from tierslieux.territory.management.national_options import (
     add_regions_argument,
     national_coverage_print,
 )

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tierslieux.territory.candidates import COMMUNES, candidates_named, candidates_source_names
 from tierslieux.territory.management.commands._mesh_options import add_mesh_arguments, mesh_params
-from tierslieux.territory.management.commands._national import (
+from tierslieux.territory.management.national_options import (
     add_regions_argument,
     regions_selected,
 )
