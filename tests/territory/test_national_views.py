@@ -147,3 +147,14 @@ def test_overseas_demand_is_counted_at_town_hall_points(client, settings):
     row = body.split('data-code="01"', 1)[1].split("</tr>", 1)[0]
     assert "demand counted at town-hall points" in row
     assert "10,000" in row and "100.0" in row  # every inhabitant within reach of the place
+
+
+def test_the_dashboard_compares_the_regions_when_several_are_served(client, settings, border):
+    dashboard = "/tableau-de-bord/"
+    assert 'id="national-comparison"' not in _get(client, dashboard).content.decode()
+    settings.TERRITORY_REGIONS = ("75", "84")
+    body = _get(client, dashboard).content.decode()
+    table = body.split('id="national-comparison"', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r'<tr data-code="([^"]+)"', table) == ["75", "84"]
+    assert f'href="{reverse(PAGE)}?region=all"' in body
+    assert "on both sides of a regional border" in body
