@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 from django.core.cache import cache
+from django.db.models import Count, Max, Sum
 
 from tierslieux.core.regions import OVERSEAS, REGIONS, region_name
 from tierslieux.territory.analytics import areas
@@ -105,43 +106,80 @@ class NationalDemand:
     commune_points: int
 
 
-def _columns(rows: list[tuple], n: int) -> list[tuple]:
-    return list(zip(*rows, strict=True)) if rows else [()] * n
+def _points(rows: list[tuple]) -> np.ndarray:
+    """(lon, lat, inhabitants) rows as an (n, 3) float array."""
+    return np.array(rows, dtype=np.float64).reshape(-1, 3)
+
+
+def _cells_read() -> tuple[np.ndarray, np.ndarray]:
+    """Every cell's (lon, lat, inhabitants) and the index of its département in the sorted
+    codes, with two queries and no per-row Python work besides the driver's tuples: cells
+    ordered by commune, and how many cells each commune holds (the foreign-key index)."""
+    points = _points(
+        list(PopulationCell.objects.order_by("commune_id").values_list("lon", "lat", "population"))
+    )
+    groups = list(
+        PopulationCell.objects.order_by("commune_id")
+        .values("commune_id")
+        .annotate(n=Count("pk"))
+        .values_list("commune_id", "n")
+    )
+    commune_dep = dict(Commune.objects.values_list("code", "departement_id"))
+    return points, np.repeat(
+        np.array([commune_dep[code] for code, _n in groups], dtype=np.str_),
+        np.array([n for _code, n in groups], dtype=np.int64),
+    )
+
+
+def _demand_fingerprint(kind: str) -> str:
+    cells = PopulationCell.objects.aggregate(n=Count("pk"), pop=Sum("population"), top=Max("pk"))
+    communes = Commune.objects.aggregate(n=Count("pk"), pop=Sum("population"))
+    return f"{kind}:{cells['n']}:{cells['pop']}:{cells['top']}:{communes['n']}:{communes['pop']}"
+
+
+def _demand_arrays(kind: str) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """(points (n, 3), département of each point, grid points, commune points)."""
+    departement = np.array([], dtype=np.str_)
+    points = _points([])
+    communes = Commune.objects.order_by("code")
+    if kind == "grid":
+        points, departement = _cells_read()
+        communes = communes.filter(departement__region_code__in=OVERSEAS).exclude(
+            code__in=PopulationCell.objects.order_by().values("commune_id")
+        )
+    grid_points = len(points)
+    town_halls = list(communes.values_list("lon", "lat", "population", "departement_id"))
+    if town_halls:
+        points = np.concatenate([points, _points([row[:3] for row in town_halls])])
+        departement = np.concatenate(
+            [departement, np.array([row[3] for row in town_halls], dtype=np.str_)]
+        )
+    return points, departement.astype(np.str_), grid_points, len(town_halls)
 
 
 def national_demand_read(kind: str = "grid") -> NationalDemand:
-    """Every loaded demand point as arrays (``values_list``, no model instances).
+    """Every loaded demand point as arrays (no model instances), kept in the cache under a
+    fingerprint of the cells and communes (count, inhabitants, latest id).
 
     ``grid``: the 1 km cells, plus the town-hall points of overseas communes that hold no cell;
     ``communes``: every commune's town-hall point.
     """
+    digest = hashlib.sha256(_demand_fingerprint(kind).encode()).hexdigest()[:20]
+    key = f"territory:{CACHE_VERSION}:demand:{digest}"
+    points, departement, grid_points, commune_points = cache.get_or_set(
+        key, lambda: _demand_arrays(kind), timeout=CACHE_SECONDS
+    )
     dep_region = dict(Departement.objects.values_list("code", "region_code"))
-    point_rows: list[tuple] = []
-    cell_rows: list[tuple] = []
-    communes = Commune.objects.order_by("code")
-    if kind == "grid":
-        cell_rows = list(
-            PopulationCell.objects.order_by().values_list(
-                "lon", "lat", "population", "commune__departement_id"
-            )
-        )
-        communes = communes.filter(departement__region_code__in=OVERSEAS).exclude(
-            code__in=PopulationCell.objects.order_by().values("commune_id")
-        )
-    point_rows = list(communes.values_list("lon", "lat", "population", "departement_id"))
-    rows = cell_rows + point_rows
-    lon, lat, pop, dep = _columns(rows, 4)
-    departement = np.array(dep, dtype=np.str_)
     codes, inverse = np.unique(departement, return_inverse=True)
     region = np.array([dep_region.get(c, "") for c in codes.tolist()], dtype=np.str_)[inverse]
     return NationalDemand(
-        lon=np.array(lon, dtype=np.float64),
-        lat=np.array(lat, dtype=np.float64),
-        weight=np.array(pop, dtype=np.float64),
+        lon=points[:, 0],
+        lat=points[:, 1],
+        weight=points[:, 2],
         departement=departement,
         region=region.astype(np.str_),
-        grid_points=len(cell_rows),
-        commune_points=len(point_rows),
+        grid_points=grid_points,
+        commune_points=commune_points,
     )
 
 
