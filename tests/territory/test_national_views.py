@@ -158,3 +158,13 @@ def test_the_dashboard_compares_the_regions_when_several_are_served(client, sett
     assert re.findall(r'<tr data-code="([^"]+)"', table) == ["75", "84"]
     assert f'href="{reverse(PAGE)}?region=all"' in body
     assert "on both sides of a regional border" in body
+
+
+def test_all_compares_the_served_regions_that_are_loaded(client, settings):
+    """Served but not loaded: ``all`` leaves it out (and says its border is not counted), a
+    link naming it is not found."""
+    settings.TERRITORY_REGIONS = ("75", "84")
+    body = _get(client, reverse(PAGE) + "?region=all").content.decode()
+    assert _row_codes(body, "national-regions") == ["75"]
+    assert "Auvergne-Rhône-Alpes" in body and "not loaded" in body
+    _get(client, reverse(PAGE) + "?region=84", status=404)

@@ -315,6 +315,11 @@ class AreaRow:
     border_not_counted: tuple[str, ...] = ()
     """Neighbouring regions not loaded: their places within reach are not counted."""
 
+    @property
+    def border_not_counted_names(self) -> str:
+        """Those neighbours' names, for pages."""
+        return ", ".join(region_name(code) for code in self.border_not_counted)
+
 
 @dataclass(frozen=True)
 class NationalReport:

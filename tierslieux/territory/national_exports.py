@@ -54,8 +54,10 @@ REGLE = (
 )
 
 
-def _rate(value: float | None, decimals: int) -> float | None:
-    return None if value is None else round(value, decimals)
+def _rate(value: float | None, decimals: int) -> float | int | None:
+    if value is None:
+        return None
+    return round(value) if decimals == 0 else round(value, decimals)
 
 
 def record(row: AreaRow) -> dict[str, Any]:

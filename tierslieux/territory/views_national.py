@@ -51,18 +51,26 @@ def served_regions() -> tuple[str, ...]:
 
 
 def regions_of_request(value: str) -> tuple[str, ...]:
-    """The served regions ``?region=`` names (``all``: every served region), or 404."""
+    """The regions ``?region=`` names, served and loaded, or 404. ``all``: every served region
+    that is loaded (the page's notes name the neighbours that are not)."""
     value = value.strip()[:MAX_REGION_PARAM]
     served = served_regions()
     if value.lower() == ALL:
-        return served
+        loaded = set(national.loaded_regions())
+        regions = tuple(code for code in served if code in loaded)
+        if not regions:
+            raise Http404("No region served is loaded.")
+        return regions
     try:
         regions = parse_regions(value)
     except UnknownRegionError as exc:
         raise Http404(str(exc)) from exc
     if any(code not in served for code in regions):
         raise Http404("This deployment does not serve that region.")
-    return regions
+    try:
+        return national.regions_check(regions)
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
 
 
 def _sorted(rows: list[national.AreaRow], key: str, descending: bool) -> list[national.AreaRow]:
@@ -160,10 +168,6 @@ def national_detail(request: HttpRequest) -> HttpResponse:
     """Regions and départements compared, with the map of France and the downloads."""
     param = request.GET.get("region", "")
     regions = regions_of_request(param)
-    try:
-        national.regions_check(regions)
-    except ValueError as exc:
-        raise Http404(str(exc)) from exc
     report = national.national_report(
         national.national_totals_cached(MeshParams.from_settings()), regions
     )
@@ -203,10 +207,6 @@ def national_download(request: HttpRequest, kind: str, format: str) -> HttpRespo
     if kind not in national_exports.KINDS or format not in national_exports.FORMATS:
         raise Http404("unknown download")
     regions = regions_of_request(request.GET.get("region", ALL))
-    try:
-        national.regions_check(regions)
-    except ValueError as exc:
-        raise Http404(str(exc)) from exc
     report = national.national_report(
         national.national_totals_cached(MeshParams.from_settings()), regions
     )
