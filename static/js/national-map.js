@@ -93,8 +93,10 @@
         map.fitBounds(layer.getBounds(), { padding: [8, 8] });
       }
       say(fill(labels.loaded, { count: shown }));
+      container.setAttribute("data-ready", "true");
     })
     .catch(function () {
       say(labels.failed);
+      container.setAttribute("data-ready", "error");
     });
 })();
