@@ -168,3 +168,7 @@ def test_all_compares_the_served_regions_that_are_loaded(client, settings):
     assert _row_codes(body, "national-regions") == ["75"]
     assert "Auvergne-Rhône-Alpes" in body and "not loaded" in body
     _get(client, reverse(PAGE) + "?region=84", status=404)
+    # The mesh page links to the comparison and to the loaded regions only.
+    regional = _get(client, reverse(PAGE)).content.decode()
+    assert "?region=all" in regional and "?region=75" in regional
+    assert "?region=84" not in regional

@@ -338,10 +338,6 @@ class NationalReport:
     rule: str = RULE
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def is_all(self) -> bool:
-        return set(self.regions) == set(REGIONS)
-
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["params"]["on"] = self.params.on.isoformat() if self.params.on else None

@@ -81,8 +81,9 @@ def _sorted(rows: list[national.AreaRow], key: str, descending: bool) -> list[na
 
 
 def region_choices(current: str) -> list[dict[str, Any]]:
-    """Links to France (every served region) and to each served region, when several are."""
-    served = served_regions()
+    """Links to France (every served region) and to each served region that is loaded."""
+    loaded = set(national.loaded_regions())
+    served = tuple(code for code in served_regions() if code in loaded)
     base = reverse("territory:territory_detail")
     choices = [
         {
