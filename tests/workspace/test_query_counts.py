@@ -261,3 +261,29 @@ def test_the_training_lists(client, django_assert_max_num_queries):
     Course.objects.all().delete()
     url = reverse("training:session_list")
     assert_rows_cost_no_query(client, url, make, django_assert_max_num_queries, "Formation numéro")
+
+
+def test_the_national_comparison_of_the_mesh(client, settings, django_assert_max_num_queries):
+    """The comparison's queries do not grow with the places or the funded applications, even
+    when the totals are computed in the request (cache cleared before each read)."""
+    from django.core.cache import cache
+
+    settings.TERRITORY_REGIONS = ("75",)
+    url = reverse("territory:territory_detail") + "?region=all&sort=share_covered&order=desc"
+
+    def make(i):
+        PlaceFactory(name=f"Lieu numéro {i:02}", commune=commune(CODES[i % len(CODES)]))
+        ApplicationFactory(accepted=True)
+
+    make(0)
+    cache.clear()
+    _get(client, url)
+    cache.clear()
+    one = _queries(client, url)
+    for i in range(1, ROWS):
+        make(i)
+    cache.clear()
+    with django_assert_max_num_queries(one):
+        response = _get(client, url)
+    assert 'id="national-departements"' in response.content.decode()
+    assert response.content.decode().count("<tr data-code=") == 1 + 12

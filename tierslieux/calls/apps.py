@@ -12,8 +12,10 @@ class CallsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from tierslieux.calls import models
+        from tierslieux.calls.national import committed_cents_by_region
         from tierslieux.calls.selectors import user_may_view_application
         from tierslieux.core.permissions import register_object_rule
+        from tierslieux.territory.national import funds_source_register
 
         register_object_rule("calls.application_view", user_may_view_application)
         register_object_rule(
@@ -30,6 +32,7 @@ class CallsConfig(AppConfig):
             ),
         )
 
+        funds_source_register(committed_cents_by_region)
         auditlog.register(models.Call)
         auditlog.register(models.CallCriterion)
         auditlog.register(models.CallAidRule)

@@ -51,6 +51,9 @@ from tierslieux.dashboard.indicators.results import (
     MoneyTable,
     SeriesPoint,
 )
+from tierslieux.territory import national
+from tierslieux.territory.mesh import MeshParams
+from tierslieux.territory.national import NationalReport
 
 __all__ = [
     "CENSUS_DATE",
@@ -320,3 +323,17 @@ def coverage_map_read(
 def territory_choices() -> list[tuple[str, str]]:
     """("", region name) then (code, name) of each département with communes."""
     return [("", settings.TERRITORY_REGION_NAME), *reader.departements_read()]
+
+
+def national_comparison() -> NationalReport | None:
+    """The regions the deployment serves compared across borders (the mesh page's national
+    view, from the totals computed once); None when it serves a single region."""
+    regions = tuple(settings.TERRITORY_REGIONS)
+    if len(regions) < 2:
+        return None
+    loaded = set(national.loaded_regions())
+    regions = tuple(code for code in regions if code in loaded)
+    if not regions:
+        return None
+    totals = national.national_totals_cached(MeshParams.from_settings())
+    return national.national_report(totals, regions)

@@ -18,7 +18,7 @@ from tierslieux.core.tasks import TaskLimitReached, task_enqueue, task_progress_
 from tierslieux.dashboard import tasks
 from tierslieux.dashboard.forms import DashboardFilterForm, Filters, ReportForm
 from tierslieux.dashboard.report import dashboard_content_cached
-from tierslieux.dashboard.selectors import territory_choices
+from tierslieux.dashboard.selectors import national_comparison, territory_choices
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -64,6 +64,8 @@ def _page(
         "progress": progress,
         "demo_toggle_url": reverse("dashboard:dashboard_detail") + "?" + urlencode(toggled),
         "mesh_url": reverse("territory:territory_detail"),
+        "national": national_comparison(),
+        "national_url": reverse("territory:territory_detail") + "?region=all",
     }
     template = (
         "dashboard/_dashboard_body.html"

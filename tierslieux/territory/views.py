@@ -13,7 +13,7 @@ from tierslieux.core.params import query_id
 from tierslieux.core.permissions import permission_required, user_can
 from tierslieux.core.selectors import task_progress_get
 from tierslieux.core.tasks import TaskLimitReached, task_enqueue, task_progress_checked
-from tierslieux.territory import exports, selectors, tasks
+from tierslieux.territory import exports, selectors, tasks, views_national
 from tierslieux.territory.forms import CommuneSearchForm, ScenarioForm
 from tierslieux.territory.mesh import MeshParams, places_read
 from tierslieux.territory.mesh_cache import mesh_report_cached, territory_facts_cached
@@ -140,6 +140,9 @@ def _page(
         "time_classes": TIME_CLASSES,
         "no_data_colour": NO_DATA_COLOUR,
         "map_config": _map_config(),
+        "national_choices": (
+            views_national.region_choices("") if len(settings.TERRITORY_REGIONS) > 1 else []
+        ),
     }
     return render(request, "territory/territory_detail.html", context, status=status)
 
@@ -147,7 +150,10 @@ def _page(
 @require_GET
 @permission_required("territory.view")
 def territory_detail(request: HttpRequest) -> HttpResponse:
-    """The territorial mesh: key figures, map, white zones, départements, scenarios."""
+    """The territorial mesh: key figures, map, white zones, départements, scenarios; with
+    ``?region=``, the national comparison (``views_national``)."""
+    if "region" in request.GET:
+        return views_national.national_detail(request)
     progress = None
     scenario = query_id(request.GET, "scenario")
     if scenario is not None and user_can(request.user, "territory.run_analysis"):

@@ -3,6 +3,10 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from tierslieux.territory.management.commands._mesh_options import add_mesh_arguments, mesh_params
+from tierslieux.territory.management.national_options import (
+    add_regions_argument,
+    national_coverage_print,
+)
 from tierslieux.territory.mesh import MeshParams, mesh_report, road_network_prepare
 
 
@@ -15,9 +19,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         add_mesh_arguments(parser)
         parser.add_argument("--white-zones", type=int, default=15, help="How many to list.")
+        add_regions_argument(parser)
 
     def handle(self, *args, **options):
         params = mesh_params(options)
+        if options["regions"] is not None:
+            national_coverage_print(self, params, options)
+            return
         try:
             params.validate()
             if params.model == "road":

@@ -4,7 +4,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tierslieux.territory.candidates import COMMUNES, candidates_named, candidates_source_names
 from tierslieux.territory.management.commands._mesh_options import add_mesh_arguments, mesh_params
+from tierslieux.territory.management.national_options import (
+    add_regions_argument,
+    regions_selected,
+)
 from tierslieux.territory.mesh import mesh_recommend
+from tierslieux.territory.national import RULE
+from tierslieux.territory.national_recommend import national_recommend
 
 MAX_TIME_LIMIT_S = 3600.0
 
@@ -35,12 +41,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--time-limit", type=float, default=10.0, help="Seconds, at most 3600 (exact)."
         )
+        add_regions_argument(parser)
 
     def handle(self, *args, **options):
         if options["new"] < 1 and not options["cover_all"]:
             raise CommandError("--new must be at least 1")
         if not 0 < options["time_limit"] <= MAX_TIME_LIMIT_S:
             raise CommandError(f"--time-limit must be > 0 and at most {MAX_TIME_LIMIT_S:g} s")
+        if options["regions"] is not None:
+            self._national(options)
+            return
         try:
             candidates = candidates_named(options["candidates"])
         except ValueError as exc:
@@ -57,10 +67,33 @@ class Command(BaseCommand):
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        self._print(result, options)
+
+    def _national(self, options) -> None:
+        """Candidates: the communes of the regions; every loaded place is kept (--regions)."""
+        if options["candidates"] != COMMUNES:
+            raise CommandError("--regions works with the communes as candidates.")
+        regions = regions_selected(options["regions"])
+        try:
+            result = national_recommend(
+                mesh_params(options),
+                regions,
+                new=None if options["cover_all"] else options["new"],
+                exact=options["exact"],
+                time_limit_s=options["time_limit"],
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        self._print(result, options, extra={"regions": list(regions), "rule": RULE})
+
+    def _print(self, result, options, extra: dict | None = None) -> None:
         if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+            data = {**result.as_dict(), **(extra or {})}
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         w = self.stdout.write
+        if extra:
+            w(f"Regions: {', '.join(extra['regions'])}. Rule: {extra['rule']}")
         gap = f", gap {result.gap:.3%}" if result.gap is not None else ""
         w(
             f"Method: {result.method} ({result.status}{gap}, {result.solve_s:.3f} s); threshold "
