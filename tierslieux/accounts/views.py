@@ -203,6 +203,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
                 organisation=form.cleaned_data["organisation"],
+                region_code=form.cleaned_data["region_code"],
                 by=request.user,
             )
         except ValidationError as error:

@@ -12,10 +12,12 @@ class CallsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from tierslieux.calls import models
+        from tierslieux.calls.scope import regions_register
         from tierslieux.calls.selectors import user_may_view_application
         from tierslieux.core.permissions import register_object_rule
 
         register_object_rule("calls.application_view", user_may_view_application)
+        regions_register()
         register_object_rule(
             "calls.application_act_as_holder",
             lambda user, application: (
