@@ -248,7 +248,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _visible_application(request, pk)
     if not (
         user_can(request.user, HOLDER, application)
-        or user_can(request.user, "calls.application_instruct", application)
+        or user_can(request.user, "calls.application_read", application)
     ):
         raise PermissionDenied("calls.application_view")
     return _render_detail(request, application)

@@ -6,7 +6,14 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 
-from tierslieux.core.permissions import STAFF_ROLES, has_role, user_can
+from tierslieux.core.permissions import (
+    STAFF_ROLES,
+    has_role,
+    object_region_code,
+    region_q,
+    user_can,
+    user_region_codes,
+)
 from tierslieux.core.roles import Role
 from tierslieux.premises.models import PremisesOffer
 from tierslieux.premises.workflow import PUBLIC_STATES, PremisesState
@@ -26,7 +33,7 @@ def offers_managed_qs(*, user: Any) -> QuerySet[PremisesOffer]:
     """The offers ``user`` may edit: all for the Région's staff, its own for an authority."""
     offers = PremisesOffer.objects.all()
     if _is_staff(user):
-        return offers
+        return offers.filter(region_q(user, "commune__departement__region_code"))
     authority = _authority_id(user)
     if authority is None:
         return offers.none()
@@ -36,15 +43,15 @@ def offers_managed_qs(*, user: Any) -> QuerySet[PremisesOffer]:
 def offers_visible_qs(*, user: Any) -> QuerySet[PremisesOffer]:
     """What ``user`` may see: the published and reserved offers, and the ones it manages."""
     public = PremisesOffer.objects.filter(state__in=PUBLIC_STATES)
-    if _is_staff(user):
-        return PremisesOffer.objects.all()
     return public | offers_managed_qs(user=user)
 
 
 def user_may_manage_offer(user: Any, offer: PremisesOffer) -> bool:
-    """Object rule of ``premises.offer_manage``."""
+    """Object rule of ``premises.offer_manage`` (and of seeing an offer not published yet):
+    the Région's staff manage the offers of their region(s), an authority its own."""
     if _is_staff(user):
-        return True
+        regions = user_region_codes(user)
+        return regions is None or object_region_code(offer) in regions
     authority = _authority_id(user)
     return authority is not None and offer.authority_id == authority
 
