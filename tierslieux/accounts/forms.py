@@ -99,6 +99,7 @@ class InvitationForm(forms.Form):
     )
     region_code = forms.ChoiceField(
         label=_("Region"),
+        required=False,
         help_text=_("The region whose files the role reaches (a national reader reads all)."),
     )
 
@@ -106,11 +107,12 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r.value, r.label) for r in services.invitable_roles(by)]
         regions = services.invitable_regions(by)
+        if len(settings.TERRITORY_REGIONS) == 1:  # one region: nothing to choose
+            del self.fields["region_code"]
+            return
         self.fields["region_code"].choices = [(code, region_name(code)) for code in regions]
         own = getattr(by, "region_code", "")
-        self.fields["region_code"].initial = (
-            own if own in regions else settings.TERRITORY_REGION_CODE
-        )
+        self.fields["region_code"].initial = own if own in regions else ""
 
 
 class EmailChangeForm(forms.Form):

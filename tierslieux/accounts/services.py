@@ -414,7 +414,7 @@ def invitation_resend(
     *, invitation: Invitation, by: Actor, at: datetime | None = None
 ) -> Invitation:
     """Send the invitation again with a new link (the previous link stops working)."""
-    require(by, "accounts.manage_roles")
+    require(by, "accounts.manage_roles", invitation)
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("user")
@@ -437,7 +437,7 @@ def invitation_cancel(
     *, invitation: Invitation, by: Actor, at: datetime | None = None
 ) -> Invitation:
     """Cancel a pending invitation: its link stops working and the unused account is deleted."""
-    require(by, "accounts.manage_roles")
+    require(by, "accounts.manage_roles", invitation)
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("user")

@@ -30,10 +30,11 @@ def _authority_id(user: Any) -> int | None:
 
 
 def offers_managed_qs(*, user: Any) -> QuerySet[PremisesOffer]:
-    """The offers ``user`` may edit: all for the Région's staff, its own for an authority."""
-    offers = PremisesOffer.objects.all()
+    """The offers ``user`` may edit, in its region(s): all for the Région's staff, its own for
+    an authority."""
+    offers = PremisesOffer.objects.filter(region_q(user, "commune__departement__region_code"))
     if _is_staff(user):
-        return offers.filter(region_q(user, "commune__departement__region_code"))
+        return offers
     authority = _authority_id(user)
     if authority is None:
         return offers.none()
@@ -48,10 +49,12 @@ def offers_visible_qs(*, user: Any) -> QuerySet[PremisesOffer]:
 
 def user_may_manage_offer(user: Any, offer: PremisesOffer) -> bool:
     """Object rule of ``premises.offer_manage`` (and of seeing an offer not published yet):
-    the Région's staff manage the offers of their region(s), an authority its own."""
+    the Région's staff manage the offers of their region(s), an authority its own there."""
+    regions = user_region_codes(user)
+    if regions is not None and object_region_code(offer) not in regions:
+        return False
     if _is_staff(user):
-        regions = user_region_codes(user)
-        return regions is None or object_region_code(offer) in regions
+        return True
     authority = _authority_id(user)
     return authority is not None and offer.authority_id == authority
 
