@@ -13,6 +13,7 @@ from typing import Any, TypeAlias
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from tierslieux.core.roles import Role
 
@@ -195,7 +196,7 @@ def object_region_code(obj: Any) -> str | None:
 
 def user_region_codes(user: Any) -> frozenset[str] | None:
     """The regions whose files ``user`` reaches through a staff role; ``None`` for every
-    region (superusers, national readers)."""
+    region (superusers, national readers: such an account should hold no regional role)."""
     if user is None or not user.is_authenticated:
         return frozenset()
     if user.is_superuser or Role.NATIONAL_READER in user_roles(user):
@@ -204,10 +205,8 @@ def user_region_codes(user: Any) -> frozenset[str] | None:
     return frozenset({code}) if code else frozenset()
 
 
-def region_q(user: Any, path: str) -> Any:
+def region_q(user: Any, path: str) -> Q:
     """A ``Q`` keeping the rows whose region (at ``path``) ``user`` reaches as staff."""
-    from django.db.models import Q
-
     codes = user_region_codes(user)
     return Q() if codes is None else Q(**{f"{path}__in": sorted(codes)})
 
