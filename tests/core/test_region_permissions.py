@@ -143,3 +143,28 @@ def test_partners_see_the_opinions_asked_of_them_in_their_region_only():
     assert list(call_selectors.opinion_pending_list(user=here)) == [opinion]
     assert list(call_selectors.opinion_pending_list(user=there)) == []
     assert not user_can(there, "calls.opinion_give", opinion)
+
+
+@pytest.mark.django_db
+def test_a_project_review_is_held_in_one_region(settings):
+    settings.TERRITORY_REGIONS = ("75", "84")
+    there = UserFactory(instructor=True, region_code="84")
+    call = CallFactory()
+    with pytest.raises(ValidationError) as refused:
+        call_services.project_review_create(
+            held_on=datetime.date(2026, 5, 1), applications=[], call=call, by=there
+        )
+    assert refused.value.code == "region_scope"
+    mixed = ApplicationFactory(submitted=True, call=CallFactory(region_code="84"))
+    here = UserFactory(instructor=True)
+    with pytest.raises(ValidationError) as refused:
+        call_services.project_review_create(
+            held_on=datetime.date(2026, 5, 1), applications=[mixed], call=None, by=here
+        )
+    assert refused.value.code == "region"
+    review = call_services.project_review_create(
+        held_on=datetime.date(2026, 5, 1), applications=[mixed], call=None, by=there
+    )
+    assert review.region_code == "84"
+    assert list(call_selectors.project_review_list(user=here)) == []
+    assert list(call_selectors.project_review_list(user=there)) == [review]

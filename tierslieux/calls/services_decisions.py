@@ -37,6 +37,7 @@ from tierslieux.calls.services_workflow import (
 from tierslieux.calls.workflow import INSTRUCTION_STATES, TRANSITIONS, ApplicationState
 from tierslieux.core import clock
 from tierslieux.core.permissions import Actor, require, user_can
+from tierslieux.core.regions import region_name
 
 logger = logging.getLogger(__name__)
 
@@ -245,7 +246,12 @@ def project_review_create(
         created_by=by,
         region_code=region or settings.TERRITORY_REGION_CODE,
     )
-    require(by, "calls.review_manage", review)
+    if not user_can(by, "calls.review_manage", review):
+        raise ValidationError(
+            _("This review would be held in %(region)s, a region where you do not act.")
+            % {"region": region_name(review.region_code)},
+            code="region_scope",
+        )
     review.full_clean()
     review.save()
     for application in applications:
