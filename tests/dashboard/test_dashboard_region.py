@@ -86,3 +86,13 @@ def test_one_region_served_shows_no_region_choice(client):
     assert "region" not in response.context["form"].fields
     assert response.context["filters"].region is None
     assert "region" not in response.context["filters"].query()
+
+
+def test_holders_see_every_region_by_default(client, settings):
+    from tests.calls.factories import holder_user
+
+    settings.TERRITORY_REGIONS = TWO_REGIONS
+    holder = holder_user()
+    holder.region_code = "84"
+    holder.save()
+    assert _filters(client, holder).context["filters"].region is None

@@ -12,7 +12,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tierslieux.core.models import TaskProgress
 from tierslieux.core.params import query_id
-from tierslieux.core.permissions import permission_required, user_can, user_region_codes
+from tierslieux.core.permissions import (
+    REGIONAL_ROLES,
+    has_role,
+    permission_required,
+    user_can,
+    user_region_codes,
+)
 from tierslieux.core.selectors import task_progress_get
 from tierslieux.core.tasks import TaskLimitReached, task_enqueue, task_progress_checked
 from tierslieux.dashboard import tasks
@@ -33,7 +39,10 @@ def _report_progress(request: HttpRequest, pk: int) -> TaskProgress:
 
 
 def _own_region(user: Any) -> str | None:
-    """The region a regional staff member's dashboard shows by default (``None``: all)."""
+    """The region a regional staff member's dashboard shows by default (``None``: all, for
+    the public, holders, national readers and superusers)."""
+    if not has_role(user, *REGIONAL_ROLES):
+        return None
     codes = user_region_codes(user)
     return next(iter(codes)) if codes and len(codes) == 1 else None
 
