@@ -37,4 +37,5 @@ class UserFactory(factory.django.DjangoModelFactory):
         network = factory.Trait(roles__given=[Role.NETWORK])
         authority = factory.Trait(roles__given=[Role.AUTHORITY])
         reader = factory.Trait(roles__given=[Role.READER])
+        national_reader = factory.Trait(roles__given=[Role.NATIONAL_READER])
         superuser = factory.Trait(is_superuser=True, is_staff=True)

@@ -55,6 +55,7 @@ def test_one_active_account_per_role_with_the_documented_password(settings, demo
         "demo-reseau",
         "demo-collectivite",
         "demo-lecteur",
+        "demo-lecture-nationale",
     }
 
 

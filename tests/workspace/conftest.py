@@ -49,6 +49,7 @@ def world(db) -> World:
             authority=True, organisation=authority_org, username="collectivite"
         ),
         "reader": UserFactory(reader=True, username="lecteur"),
+        "national_reader": UserFactory(national_reader=True, username="lecture-nationale"),
         "superuser": UserFactory(superuser=True, username="admin"),
     }
     call = CallFactory(name="AMI ouvert")

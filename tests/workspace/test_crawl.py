@@ -95,7 +95,16 @@ def crawl(client, starts: list[str]) -> tuple[dict[str, int], list[str]]:
     return statuses, failures
 
 
-ROLES = ["anonymous", "holder", "instructor", "network", "authority", "reader", "superuser"]
+ROLES = [
+    "anonymous",
+    "holder",
+    "instructor",
+    "network",
+    "authority",
+    "reader",
+    "national_reader",
+    "superuser",
+]
 
 
 @pytest.mark.django_db
@@ -140,6 +149,16 @@ def test_the_authority_reaches_its_premises_agreements_and_opinions(client, worl
     assert reverse("agreements:premises_list") in links
     assert reverse("agreements:premises_detail", args=[world.premises.pk]) in links
     assert reverse("calls:opinion_list_mine") in links
+
+
+@pytest.mark.django_db
+def test_the_national_reader_reaches_every_regions_files_read_only(client, world):
+    links = _start_links(client, world.users["national_reader"])
+    assert reverse("calls:application_list") in links
+    assert reverse("agreements:agreement_list") in links
+    assert reverse("calls:review_list") in links
+    assert reverse("agreements:premises_list") in links
+    assert reverse("dashboard:dashboard_detail") in links
 
 
 @pytest.mark.django_db

@@ -41,6 +41,8 @@ MENU = {
     "authority": EVERYONE
     | {"workspace:start", "calls:opinion_list_mine", "agreements:premises_list"},
     "reader": EVERYONE | {"workspace:start"},
+    "national_reader": EVERYONE
+    | {"workspace:start", "calls:application_list", "agreements:agreement_list"},
     "superuser": EVERYONE
     | {
         "workspace:start",
@@ -156,6 +158,15 @@ START_PANELS = {
     },
     "authority": {"opinions", "premises", "premises_offers", "evaluation"},
     "reader": {"calls_open", "premises_offers", "evaluation"},
+    "national_reader": {
+        "calls_open",
+        "national",
+        "reviews",
+        "premises",
+        "accompaniment",
+        "premises_offers",
+        "evaluation",
+    },
 }
 
 

@@ -9,10 +9,10 @@ from tierslieux.accounts.models import Invitation, Organisation, User
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Organisation"), {"fields": ("organisation",)}),
+        (_("Organisation"), {"fields": ("organisation", "region_code")}),
         (_("Origin"), {"fields": ("origin", "email_confirmed_at")}),
     )
-    list_display = ("username", "email", "organisation", "is_staff", "is_active")
+    list_display = ("username", "email", "organisation", "region_code", "is_staff", "is_active")
     list_filter = ("groups", "is_staff", "is_active", "origin")
     list_select_related = ("organisation",)
 

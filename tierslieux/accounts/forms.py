@@ -3,12 +3,14 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from tierslieux.accounts import services
 from tierslieux.accounts.models import Organisation, User
 from tierslieux.core.permissions import Actor
+from tierslieux.core.regions import region_name
 
 # The address is also the user name, whose column holds 150 characters.
 EMAIL_MAX_LENGTH = 150
@@ -95,10 +97,22 @@ class InvitationForm(forms.Form):
         required=False,
         help_text=_("Required for the regional network and for a local authority."),
     )
+    region_code = forms.ChoiceField(
+        label=_("Region"),
+        required=False,
+        help_text=_("The region whose files the role reaches (a national reader reads all)."),
+    )
 
     def __init__(self, *args: Any, by: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r.value, r.label) for r in services.invitable_roles(by)]
+        regions = services.invitable_regions(by)
+        if len(settings.TERRITORY_REGIONS) == 1:  # one region: nothing to choose
+            del self.fields["region_code"]
+            return
+        self.fields["region_code"].choices = [(code, region_name(code)) for code in regions]
+        own = getattr(by, "region_code", "")
+        self.fields["region_code"].initial = own if own in regions else ""
 
 
 class EmailChangeForm(forms.Form):

@@ -76,6 +76,11 @@ class UserOrigin(models.TextChoices):
     INVITATION = "invitation", _("Invitation")
 
 
+def default_region_code() -> str:
+    """Staff roles are held for the deployment's home region unless told otherwise."""
+    return settings.TERRITORY_REGION_CODE
+
+
 class User(AbstractUser):
     """A person with an account. Their roles are their groups.
 
@@ -96,6 +101,17 @@ class User(AbstractUser):
         _("origin"), max_length=12, choices=UserOrigin.choices, default=UserOrigin.STAFF
     )
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
+    region_code = models.CharField(
+        _("region"),
+        max_length=3,
+        default=default_region_code,
+        db_index=True,
+        help_text=_(
+            "INSEE code of the region whose files the staff roles of this account reach "
+            "(instructor, network, local authority, reader). Holders see their own files "
+            "whatever the region; a national reader reads every region."
+        ),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -133,6 +149,12 @@ class Invitation(BaseModel):
     )
     email = models.EmailField(_("e-mail"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    region_code = models.CharField(
+        _("region"),
+        max_length=3,
+        default=default_region_code,
+        help_text=_("The region whose files the invited role reaches."),
+    )
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),

@@ -36,7 +36,7 @@ from tierslieux.accounts.tokens import (
 )
 from tierslieux.core import clock
 from tierslieux.core.logging import actor_id
-from tierslieux.core.permissions import Actor, require, user_can
+from tierslieux.core.permissions import Actor, require, user_can, user_region_codes
 from tierslieux.core.roles import ASSIGNABLE_ROLES, Role
 
 logger = logging.getLogger(__name__)
@@ -282,8 +282,14 @@ def invitable_roles(by: Actor) -> tuple[Role, ...]:
     if not user_can(by, "accounts.manage_roles"):
         return ()
     if by.is_superuser:
-        return (*INVITABLE_ROLES, Role.INSTRUCTOR)
+        return (*INVITABLE_ROLES, Role.INSTRUCTOR, Role.NATIONAL_READER)
     return INVITABLE_ROLES
+
+
+def invitable_regions(by: Actor) -> tuple[str, ...]:
+    """The served regions (``TERRITORY_REGIONS``) ``by`` may invite staff into: its own."""
+    scope = user_region_codes(by)
+    return tuple(c for c in settings.TERRITORY_REGIONS if scope is None or c in scope)
 
 
 def _send_invitation(invitation: Invitation) -> None:
@@ -314,9 +320,12 @@ def user_invite(
     organisation: Organisation | None,
     by: Actor,
     at: datetime | None = None,
+    region_code: str = "",
 ) -> Invitation:
     """Invite a partner: create their account inactive, without a usable password, and send
-    them a link to set one. Only staff may invite; only superusers may invite instructors."""
+    them a link to set one. Only staff may invite; only superusers may invite instructors and
+    national readers. The role is held for ``region_code`` (by default the inviter's own or
+    the home region), one of the served regions the inviter reaches."""
     require(by, "accounts.manage_roles")
     try:
         role = Role(role)
@@ -324,6 +333,17 @@ def user_invite(
         raise _field_error("role", _("Choose a role."), "role") from None
     if role not in invitable_roles(by):
         raise PermissionDenied("accounts.manage_roles")
+    regions = invitable_regions(by)
+    region_code = region_code or (
+        by.region_code if by.region_code in regions else settings.TERRITORY_REGION_CODE
+    )
+    if region_code not in regions:
+        raise _field_error(
+            "region_code",
+            _("You may invite people only into your own region(s): %(regions)s.")
+            % {"regions": ", ".join(regions) or "-"},
+            "region_scope",
+        )
     kinds = ROLE_ORGANISATION_KINDS.get(role)
     if kinds and organisation is None:
         raise _field_error(
@@ -357,6 +377,7 @@ def user_invite(
         is_active=False,
         origin=UserOrigin.INVITATION,
         organisation=organisation,
+        region_code=region_code,
     )
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
@@ -365,6 +386,7 @@ def user_invite(
         user=user,
         email=email,
         role=role.value,
+        region_code=region_code,
         organisation=organisation,
         invited_by=by,
         sent_at=now,
@@ -392,7 +414,7 @@ def invitation_resend(
     *, invitation: Invitation, by: Actor, at: datetime | None = None
 ) -> Invitation:
     """Send the invitation again with a new link (the previous link stops working)."""
-    require(by, "accounts.manage_roles")
+    require(by, "accounts.manage_roles", invitation)
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("user")
@@ -415,7 +437,7 @@ def invitation_cancel(
     *, invitation: Invitation, by: Actor, at: datetime | None = None
 ) -> Invitation:
     """Cancel a pending invitation: its link stops working and the unused account is deleted."""
-    require(by, "accounts.manage_roles")
+    require(by, "accounts.manage_roles", invitation)
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("user")

@@ -12,8 +12,8 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +26,6 @@ from tierslieux.accounts.forms import (
     PasswordResetRequestForm,
     SignupForm,
 )
-from tierslieux.accounts.models import Invitation
 from tierslieux.accounts.throttle import throttle_hit
 from tierslieux.accounts.tokens import invitation_tokens
 from tierslieux.core.http import client_ip
@@ -203,6 +202,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
                 organisation=form.cleaned_data["organisation"],
+                region_code=form.cleaned_data.get("region_code", ""),
                 by=request.user,
             )
         except ValidationError as error:
@@ -215,12 +215,14 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/invitation_list.html",
-        {"form": form, "pending": selectors.invitation_list_pending()},
+        {"form": form, "pending": selectors.invitation_list_pending(user=request.user)},
     )
 
 
 def _invitation_action(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
-    invitation = get_object_or_404(Invitation, pk=pk)
+    invitation = selectors.invitation_get(user=request.user, pk=pk)
+    if invitation is None:
+        raise Http404
     try:
         action(invitation=invitation, by=request.user)
     except ValidationError as error:

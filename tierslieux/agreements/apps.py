@@ -12,6 +12,7 @@ class AgreementsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from tierslieux.agreements import models
+        from tierslieux.agreements.scope import regions_register
         from tierslieux.agreements.selectors import (
             user_may_view_agreement,
             user_may_view_premises_agreement,
@@ -20,6 +21,7 @@ class AgreementsConfig(AppConfig):
 
         register_object_rule("agreements.agreement_view", user_may_view_agreement)
         register_object_rule("agreements.premises_view", user_may_view_premises_agreement)
+        regions_register()
 
         auditlog.register(models.Agreement)
         auditlog.register(models.AgreementIndicator)

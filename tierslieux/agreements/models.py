@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tierslieux.agreements import rules
 from tierslieux.agreements.workflow import AgreementState
+from tierslieux.calls.models.calls import default_region_code
 from tierslieux.core.models import BaseModel, TransitionLog
 
 
@@ -402,6 +403,9 @@ class PremisesAgreement(BaseModel):
     works_eligible = models.BooleanField(
         _("project eligible to the AMI (renovation support)"), default=False
     )
+    region_code = models.CharField(
+        _("region"), max_length=3, default=default_region_code, db_index=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -530,6 +534,9 @@ class JournalEntry(BaseModel):
     )
     happened_on = models.DateField(_("date"))
     notes = models.TextField(_("notes"), blank=True)
+    region_code = models.CharField(
+        _("region"), max_length=3, default=default_region_code, db_index=True
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),

@@ -5,7 +5,9 @@ Who sees what is decided here, from the user:
 - instructors (and superusers) see every agreement, premises agreement and journal entry;
 - holders see their organisation's agreements;
 - local authorities see the premises agreements they are party to;
-- the regional network sees the accompaniment journal and the pipeline.
+- the regional network sees the accompaniment journal and the pipeline;
+- staff and partners see only their region's records (``User.region_code``), a national reader
+  those of every region, read-only (ADR 0029).
 """
 
 import datetime
@@ -35,7 +37,7 @@ from tierslieux.agreements.workflow import FINAL_STATES, AgreementState
 from tierslieux.calls.models import Application
 from tierslieux.calls.workflow import ApplicationState
 from tierslieux.core import clock
-from tierslieux.core.permissions import has_role, user_can, user_roles
+from tierslieux.core.permissions import has_role, region_q, user_can, user_roles
 from tierslieux.core.roles import Role
 from tierslieux.territory.models import Departement
 
@@ -56,8 +58,8 @@ def _is_instructor(user: Any) -> bool:
 def agreement_visible_qs(*, user: Any) -> QuerySet[Agreement]:
     """The agreements ``user`` may see: all for instructors, their organisation's for holders."""
     agreements = Agreement.objects.select_related("application", "application__organisation")
-    if _is_instructor(user):
-        return agreements
+    if _is_instructor(user) or (_active(user) and has_role(user, Role.NATIONAL_READER)):
+        return agreements.filter(region_q(user, "application__call__region_code"))
     if not _active(user) or user.organisation_id is None or Role.HOLDER not in user_roles(user):
         return agreements.none()
     return agreements.filter(application__organisation_id=user.organisation_id)
@@ -123,7 +125,10 @@ def applications_awaiting_agreement(*, user: Any) -> QuerySet[Application]:
         return Application.objects.none()
     return (
         Application.objects.filter(
-            state=ApplicationState.ACCEPTED, decision__accepted=True, agreement__isnull=True
+            region_q(user, "call__region_code"),
+            state=ApplicationState.ACCEPTED,
+            decision__accepted=True,
+            agreement__isnull=True,
         )
         .select_related("call", "organisation", "commune", "decision")
         .order_by("decision__committee_on", "pk")
@@ -301,11 +306,12 @@ def _milestones_of_instructor(user: Any) -> QuerySet[Milestone]:
     )
 
 
-def premises_renewals_due(*, on: datetime.date) -> list[PremisesAgreement]:
-    """Premises agreements whose renewal date is within its reminder notice of ``on`` or past."""
-    candidates = PremisesAgreement.objects.filter(renewal_on__isnull=False).select_related(
-        "place", "authority"
-    )
+def premises_renewals_due(*, on: datetime.date, where: Q | None = None) -> list[PremisesAgreement]:
+    """Premises agreements whose renewal date is within its reminder notice of ``on`` or past
+    (of those matching ``where``: a user's regions)."""
+    candidates = PremisesAgreement.objects.filter(
+        where or Q(), renewal_on__isnull=False
+    ).select_related("place", "authority")
     return [
         p
         for p in candidates.order_by("renewal_on", "pk")
@@ -321,7 +327,11 @@ def reminders_for(
     on = on or clock.today()
     if not user_can(user, "agreements.reminders_view"):
         return Reminders(on=on)
-    milestones = list(_milestones_of_instructor(user))
+    milestones = list(
+        _milestones_of_instructor(user).filter(
+            region_q(user, "agreement__application__call__region_code")
+        )
+    )
     horizon = on + datetime.timedelta(days=within_days)
     not_held = [m for m in milestones if m.held_on is None]
     return Reminders(
@@ -333,7 +343,7 @@ def reminders_for(
             for m in milestones
             if m.held_on is not None and m.decision != MilestoneDecision.APPROVED
         ),
-        renewals=tuple(premises_renewals_due(on=on)),
+        renewals=tuple(premises_renewals_due(on=on, where=region_q(user, "region_code"))),
     )
 
 
@@ -343,10 +353,10 @@ def reminders_for(
 def premises_visible_qs(*, user: Any) -> QuerySet[PremisesAgreement]:
     """All for instructors; a local authority's own premises agreements for its members."""
     premises = PremisesAgreement.objects.select_related("place", "authority")
-    if _is_instructor(user):
-        return premises
+    if _is_instructor(user) or (_active(user) and has_role(user, Role.NATIONAL_READER)):
+        return premises.filter(region_q(user, "region_code"))
     if _active(user) and user.organisation_id and Role.AUTHORITY in user_roles(user):
-        return premises.filter(authority_id=user.organisation_id)
+        return premises.filter(region_q(user, "region_code"), authority_id=user.organisation_id)
     return premises.none()
 
 
@@ -371,7 +381,7 @@ def journal_list(*, user: Any, stage: str = "", departement: str = "") -> QueryS
     """Journal entries (instructors and the regional network), newest first."""
     if not user_can(user, "agreements.journal_view"):
         return JournalEntry.objects.none()
-    entries = JournalEntry.objects.select_related(
+    entries = JournalEntry.objects.filter(region_q(user, "region_code")).select_related(
         "commune", "place", "application", "organisation", "author"
     )
     if stage:
@@ -442,9 +452,11 @@ def pipeline(*, user: Any, departement: str | None = None) -> Pipeline:
     """
     if not user_can(user, "agreements.pipeline_view"):
         return Pipeline(rows=(), by_stage={})
-    entries = JournalEntry.objects.select_related(
-        "commune", "application__commune", "place__commune"
-    ).order_by("happened_on", "pk")
+    entries = (
+        JournalEntry.objects.filter(region_q(user, "region_code"))
+        .select_related("commune", "application__commune", "place__commune")
+        .order_by("happened_on", "pk")
+    )
     stage_of: dict[tuple[str, str], str] = {}
     dep_of: dict[tuple[str, str], str] = {}
     label_of: dict[tuple[str, str], str] = {}

@@ -35,6 +35,7 @@ from tierslieux.agreements.models import (
     PaymentTranche,
     PremisesAgreement,
 )
+from tierslieux.agreements.scope import region_of_project
 from tierslieux.agreements.services_followup import (
     MANAGE,
     PaymentRefused,
@@ -49,7 +50,8 @@ from tierslieux.agreements.workflow import TRANSITIONS, AgreementState, Guard, H
 from tierslieux.calls.models import Application
 from tierslieux.calls.workflow import ApplicationState
 from tierslieux.core.money import format_euros
-from tierslieux.core.permissions import Actor, require
+from tierslieux.core.permissions import Actor, require, user_can
+from tierslieux.core.regions import region_name
 from tierslieux.core.workflow import (
     InvalidTransition,
     StaleState,
@@ -128,7 +130,7 @@ def agreement_create_from_application(
     ``rules.milestone_dates``; the schedule defaults to ``rules.default_schedule`` and must sum
     exactly to the grant.
     """
-    require(by, MANAGE)
+    require(by, MANAGE, application)
     application = Application.objects.select_for_update().get(pk=application.pk)
     decision = getattr(application, "decision", None)
     if application.state != ApplicationState.ACCEPTED or decision is None or not decision.accepted:
@@ -209,7 +211,7 @@ def indicator_add(
     order: int = 0,
 ) -> AgreementIndicator:
     """Add an indicator (numbers when quantitative, descriptions when qualitative)."""
-    require(by, MANAGE)
+    require(by, MANAGE, agreement)
     if agreement.state != AgreementState.DRAFT:
         raise ValidationError(
             _("Indicators are set while the agreement is a draft."), code="not_draft"
@@ -301,6 +303,16 @@ def agreement_sign(
 # --- premises agreements ---------------------------------------------------------------------
 
 
+def _require_region(by: Actor, action: str, record: Any) -> None:
+    """Refuse, on the form, a record of a region ``by`` does not act in."""
+    if not user_can(by, action, record):
+        raise ValidationError(
+            _("This project is in the region %(region)s, where you do not act.")
+            % {"region": region_name(record.region_code)},
+            code="region_scope",
+        )
+
+
 @transaction.atomic
 def premises_agreement_create(*, by: Actor, **fields: Any) -> PremisesAgreement:
     """Record premises lent by a local authority.
@@ -311,6 +323,13 @@ def premises_agreement_create(*, by: Actor, **fields: Any) -> PremisesAgreement:
     """
     require(by, "agreements.premises_manage")
     premises = PremisesAgreement(created_by=logged_actor(by), **fields)
+    if "region_code" not in fields:
+        premises.region_code = region_of_project(
+            application=premises.application,
+            place=premises.place if premises.place_id else None,
+            by=by,
+        )
+    _require_region(by, "agreements.premises_manage", premises)
     if "works_eligible" not in fields and premises.application_id:
         premises.works_eligible = premises.application.state == ApplicationState.ACCEPTED
     if not rules.works_support_allowed(
@@ -353,6 +372,11 @@ def journal_entry_create(
         author=logged_actor(by),
         **project,
     )
+    if "region_code" not in project:
+        entry.region_code = region_of_project(
+            application=entry.application, place=entry.place, commune=entry.commune, by=by
+        )
+    _require_region(by, "agreements.journal_write", entry)
     if not (entry.project_label.strip() or entry.place_id or entry.application_id):
         raise ValidationError(
             _("Please name the project, its tiers-lieu or its application."), code="project"

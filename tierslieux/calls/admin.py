@@ -1,6 +1,40 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from tierslieux.calls import models, services
+from tierslieux.calls.scope import call_region_check, call_region_choices
+from tierslieux.core.permissions import region_q
+
+
+def call_form_for(user, base: type[forms.ModelForm]) -> type[forms.ModelForm]:
+    """The call's form with its region chosen among the served regions ``user`` acts in; any
+    other region is refused on the field with the reason (ADR 0029)."""
+    choices = call_region_choices(user)
+    codes = [code for code, _name in choices]
+    own = getattr(user, "region_code", "")
+    default = own if own in codes else (codes[0] if codes else settings.TERRITORY_REGION_CODE)
+
+    class CallRegionForm(base):
+        region_code = forms.CharField(
+            label=_("region"),
+            max_length=3,
+            required=False,
+            initial=default,
+            widget=forms.Select(choices=choices),
+            help_text=_("The region running the call, among those you act in."),
+        )
+
+        def clean_region_code(self) -> str:
+            code = (self.cleaned_data.get("region_code") or "").strip() or default
+            try:
+                call_region_check(code, by=user)
+            except forms.ValidationError as error:
+                raise forms.ValidationError(error.message_dict["region_code"]) from None
+            return code
+
+    return CallRegionForm
 
 
 class CallCriterionInline(admin.TabularInline):
@@ -24,6 +58,12 @@ class CallAdmin(admin.ModelAdmin):
     list_filter = ("kind", "year")
     search_fields = ("name",)
     inlines = (CallCriterionInline, CallAidRuleInline, CallDepartementCeilingInline)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(region_q(request.user, "region_code"))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return call_form_for(request.user, super().get_form(request, obj, change, **kwargs))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

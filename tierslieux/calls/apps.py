@@ -13,11 +13,13 @@ class CallsConfig(AppConfig):
 
         from tierslieux.calls import models
         from tierslieux.calls.national import committed_cents_by_region
+        from tierslieux.calls.scope import regions_register
         from tierslieux.calls.selectors import user_may_view_application
         from tierslieux.core.permissions import register_object_rule
         from tierslieux.territory.national import funds_source_register
 
         register_object_rule("calls.application_view", user_may_view_application)
+        regions_register()
         register_object_rule(
             "calls.application_act_as_holder",
             lambda user, application: (

@@ -4,7 +4,9 @@
 - instructors see every application once submitted;
 - a partner (network, local authority, State) sees only the applications it is asked to give an
   opinion on; the regional network also sees those listed in a project review;
-- the public sees the funded projects (name, commune, amount, year).
+- the public sees the funded projects (name, commune, amount, year);
+- staff and partners see only the files of their region (``User.region_code``), a national
+  reader those of every region, read-only; holders their own whatever the region (ADR 0029).
 """
 
 import datetime
@@ -30,7 +32,7 @@ from tierslieux.calls.models import (
 )
 from tierslieux.calls.workflow import ApplicationState
 from tierslieux.core import money
-from tierslieux.core.permissions import has_role, user_can, user_roles
+from tierslieux.core.permissions import has_role, region_q, user_can, user_roles
 from tierslieux.core.roles import Role
 from tierslieux.places.models import PlaceState
 from tierslieux.territory.models import Departement
@@ -52,8 +54,9 @@ def application_visible_qs(*, user: Any) -> QuerySet[Application]:
     )
     if user is None or not user.is_authenticated or not user.is_active:
         return applications.none()
-    if _is_instructor(user):
-        return applications.exclude(state=ApplicationState.DRAFT)
+    in_region = region_q(user, "call__region_code")
+    if _is_instructor(user) or has_role(user, Role.NATIONAL_READER):
+        return applications.exclude(state=ApplicationState.DRAFT).filter(in_region)
     roles = user_roles(user)
     org = user.organisation_id
     if org is None:
@@ -62,9 +65,9 @@ def application_visible_qs(*, user: Any) -> QuerySet[Application]:
     if Role.HOLDER in roles:
         visible |= Q(organisation_id=org)
     if roles & {Role.NETWORK, Role.AUTHORITY}:
-        visible |= Q(opinions__organisation_id=org) & ~Q(state=ApplicationState.DRAFT)
+        visible |= Q(opinions__organisation_id=org) & ~Q(state=ApplicationState.DRAFT) & in_region
     if Role.NETWORK in roles:
-        visible |= Q(review_items__isnull=False) & ~Q(state=ApplicationState.DRAFT)
+        visible |= Q(review_items__isnull=False) & ~Q(state=ApplicationState.DRAFT) & in_region
     return applications.filter(visible).distinct()
 
 
@@ -253,19 +256,23 @@ def application_score(rows: list[AssessmentRow]) -> Decimal | None:
 
 
 def opinion_list(*, user: Any, application: Application | None = None) -> QuerySet[Opinion]:
-    """Opinions: all for instructors, those asked of their organisation for partners."""
+    """Opinions of the user's region(s): all for instructors (and national readers), those
+    asked of their organisation for partners."""
     opinions = Opinion.objects.select_related("application", "organisation")
     if application is not None:
         opinions = opinions.filter(application=application)
-    if _is_instructor(user):
-        return opinions
+    if _is_instructor(user) or has_role(user, Role.NATIONAL_READER):
+        return opinions.filter(region_q(user, "application__call__region_code"))
     if (
         user is not None
         and user.is_authenticated
         and user.organisation_id
         and user_roles(user) & {Role.NETWORK, Role.AUTHORITY}
     ):
-        return opinions.filter(organisation_id=user.organisation_id)
+        return opinions.filter(
+            region_q(user, "application__call__region_code"),
+            organisation_id=user.organisation_id,
+        )
     return opinions.none()
 
 
@@ -346,22 +353,19 @@ def budget_summary(call: Call) -> BudgetSummary:
     )
 
 
-def budget_by_year(year: int) -> BudgetSummary:
-    """Envelope, committed and remaining over the calls of one budget year."""
+def budget_by_year(year: int, *, region_code: str | None = None) -> BudgetSummary:
+    """Envelope, committed and remaining over the calls of one budget year (of one region's
+    calls when ``region_code`` is given: each region has its own budget)."""
     calls = Call.objects.filter(year=year)
+    decisions = Decision.objects.filter(application__call__year=year, accepted=True)
+    proposals = Application.objects.filter(call__year=year, state=ApplicationState.PROPOSED)
+    if region_code is not None:
+        calls = calls.filter(region_code=region_code)
+        decisions = decisions.filter(application__call__region_code=region_code)
+        proposals = proposals.filter(call__region_code=region_code)
     envelope = calls.aggregate(s=Sum("budget_cents"))["s"] or 0
-    committed = (
-        Decision.objects.filter(application__call__year=year, accepted=True).aggregate(
-            s=Sum("granted_cents")
-        )["s"]
-        or 0
-    )
-    proposed = (
-        Application.objects.filter(call__year=year, state=ApplicationState.PROPOSED).aggregate(
-            s=Sum("proposed_cents")
-        )["s"]
-        or 0
-    )
+    committed = decisions.aggregate(s=Sum("granted_cents"))["s"] or 0
+    proposed = proposals.aggregate(s=Sum("proposed_cents"))["s"] or 0
     return BudgetSummary(
         envelope_cents=envelope, committed_cents=committed, proposed_cents=proposed
     )
@@ -439,7 +443,11 @@ def project_review_list(*, user: Any) -> QuerySet[ProjectReview]:
     """Project reviews with the regional network (instructors and the network see them)."""
     if not user_can(user, "calls.review_record_view"):
         return ProjectReview.objects.none()
-    return ProjectReview.objects.select_related("call").prefetch_related("items__application")
+    return (
+        ProjectReview.objects.filter(region_q(user, "region_code"))
+        .select_related("call")
+        .prefetch_related("items__application")
+    )
 
 
 def project_review_get(*, user: Any, pk: int) -> tuple[ProjectReview, list[ProjectReviewItem]]:
@@ -453,9 +461,12 @@ def project_review_get(*, user: Any, pk: int) -> tuple[ProjectReview, list[Proje
     return review, items
 
 
-def calls_of_year(year: int) -> QuerySet[Call]:
-    """The calls of one budget year, by name."""
-    return Call.objects.filter(year=year).order_by("name")
+def calls_of_year(year: int, *, region_code: str | None = None) -> QuerySet[Call]:
+    """The calls of one budget year (of one region if given), by name."""
+    calls = Call.objects.filter(year=year)
+    if region_code is not None:
+        calls = calls.filter(region_code=region_code)
+    return calls.order_by("name")
 
 
 def call_years() -> list[int]:

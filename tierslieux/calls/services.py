@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -38,6 +39,7 @@ from tierslieux.calls.models import (
     ResourceLine,
 )
 from tierslieux.calls.recipients import holder_emails, instructor_emails, send_after_commit
+from tierslieux.calls.scope import call_region_check
 from tierslieux.calls.selectors import call_aid_rules
 from tierslieux.calls.services_decisions import (
     AssessmentConflict,
@@ -127,11 +129,20 @@ def call_create(
     aid_rules: Mapping[str, rules.AidRule] | None = None,
     ceilings: Mapping[str, int] | None = None,
     is_demo: bool = False,
+    region_code: str = "",
 ) -> Call:
     """A new call with its criteria (the policy's five by default), its aid rules (those of the
-    2022-2024 call by default) and optional ceilings per département (code -> cents)."""
+    2022-2024 call by default) and optional ceilings per département (code -> cents).
+
+    The call belongs to ``region_code`` (by default the author's region, else the home region):
+    a region this deployment serves and ``by`` reaches, else ``ValidationError``."""
     require(by, "calls.call_manage")
+    if not region_code:
+        own = getattr(by, "region_code", "")
+        region_code = own if own in settings.TERRITORY_REGIONS else settings.TERRITORY_REGION_CODE
+    call_region_check(region_code, by=by)
     call = Call(
+        region_code=region_code,
         name=name,
         kind=kind,
         year=year,
@@ -402,7 +413,7 @@ def application_message_post(
     """A message from the holder to the instruction, or the other way round (e-mailed to the
     other side unless ``notify=False``)."""
     from_holder = user_can(by, "calls.application_act_as_holder", application)
-    if not (from_holder or user_can(by, "calls.application_instruct")):
+    if not (from_holder or user_can(by, "calls.application_instruct", application)):
         raise PermissionDenied("calls.application_message")
     message = ApplicationMessage(application=application, author=by, body=body)
     message.full_clean()

@@ -10,6 +10,7 @@ import datetime
 import logging
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -36,6 +37,7 @@ from tierslieux.calls.services_workflow import (
 from tierslieux.calls.workflow import INSTRUCTION_STATES, TRANSITIONS, ApplicationState
 from tierslieux.core import clock
 from tierslieux.core.permissions import Actor, require, user_can
+from tierslieux.core.regions import region_name
 
 logger = logging.getLogger(__name__)
 
@@ -233,15 +235,35 @@ def project_review_create(
     call: Call | None = None,
     notes: str = "",
 ) -> ProjectReview:
-    """A project review with the regional network and the applications it discusses."""
+    """A project review with the regional network and the applications it discusses, held in
+    its call's region (else its author's): every application discussed is of that region."""
     require(by, "calls.review_manage")
-    review = ProjectReview(held_on=held_on, call=call, notes=notes, created_by=by)
+    region = call.region_code if call is not None else getattr(by, "region_code", "")
+    review = ProjectReview(
+        held_on=held_on,
+        call=call,
+        notes=notes,
+        created_by=by,
+        region_code=region or settings.TERRITORY_REGION_CODE,
+    )
+    if not user_can(by, "calls.review_manage", review):
+        raise ValidationError(
+            _("This review would be held in %(region)s, a region where you do not act.")
+            % {"region": region_name(review.region_code)},
+            code="region_scope",
+        )
     review.full_clean()
     review.save()
     for application in applications:
         if application.state == ApplicationState.DRAFT:
             raise ValidationError(
                 _("A draft cannot be discussed in a project review."), code="draft"
+            )
+        if application.call.region_code != review.region_code:
+            raise ValidationError(
+                _("“%(title)s” is a file of another region than the review's.")
+                % {"title": application.title},
+                code="region",
             )
         ProjectReviewItem.objects.create(review=review, application=application)
     return review
@@ -252,7 +274,7 @@ def project_review_view_record(
     *, item: ProjectReviewItem, network_view: str, by: Actor, recommendation: str = ""
 ) -> ProjectReviewItem:
     """Record the regional network's view on an application discussed at a review."""
-    require(by, "calls.review_record_view")
+    require(by, "calls.review_record", item.review)
     item.network_view = network_view
     item.recommendation = recommendation
     item.recorded_by = by

@@ -124,6 +124,7 @@ def _detail_context(request: HttpRequest, application: Application, **extra: Any
         "is_resubmission": application.state == ApplicationState.CHANGES_REQUESTED,
         "can_withdraw": is_holder and ApplicationState.WITHDRAWN in holder_moves,
         "can_message": is_holder or user_can(request.user, "calls.application_instruct"),
+        "can_instruct": user_can(request.user, "calls.application_instruct", application),
         "missing": selectors.application_missing(application) if editable else [],
         "eligibility": selectors.application_eligibility(application, on=clock.today()),
         "timeline": selectors.application_timeline(application),
@@ -248,7 +249,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _visible_application(request, pk)
     if not (
         user_can(request.user, HOLDER, application)
-        or user_can(request.user, "calls.application_instruct", application)
+        or user_can(request.user, "calls.application_read", application)
     ):
         raise PermissionDenied("calls.application_view")
     return _render_detail(request, application)

@@ -60,16 +60,15 @@ def _with_amounts(lines: list) -> list:
 
 
 def _instructor_or_partner(view: Callable) -> Callable:
-    """Instructors and partners (network, local authorities) only; anonymous users log in."""
+    """Instructors, national readers and partners (network, local authorities) only;
+    anonymous users log in."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not (
-            user_can(user, "calls.application_instruct") or user_can(user, "calls.opinion_give")
-        ):
+        if not (user_can(user, "calls.application_read") or user_can(user, "calls.opinion_give")):
             raise PermissionDenied("calls.application_list")
         return view(request, *args, **kwargs)
 
@@ -129,6 +128,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         "page_query": paged.query,
         "query": query.urlencode(),
         "is_instructor": user_can(request.user, "calls.application_instruct"),
+        "can_read": user_can(request.user, "calls.application_read"),
     }
     if request.htmx:
         return render(request, "calls/_instruction_application_rows.html", context)

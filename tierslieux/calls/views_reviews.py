@@ -7,7 +7,7 @@ selectors, and renders.
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -159,7 +159,10 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except ProjectReview.DoesNotExist:
         raise Http404 from None
     forms = {item.pk: ReviewItemForm(item=item) for item in items}
+    can_record = user_can(request.user, "calls.review_record", review)
     if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied("calls.review_record")
         item = next((i for i in items if str(i.pk) == request.POST.get("item")), None)
         if item is None:
             raise Http404
@@ -188,6 +191,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "review": review,
             "items": items,
             "is_instructor": user_can(request.user, "calls.application_instruct"),
+            "can_read": user_can(request.user, "calls.application_read"),
+            "can_record": can_record,
         },
     )
 
@@ -199,8 +204,10 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("calls.budget_view")
 def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(Call, pk=pk)
+    if not user_can(request.user, "calls.budget_view", call):
+        raise PermissionDenied("calls.budget_view")
     summary = selectors.budget_summary(call)
-    year = selectors.budget_by_year(call.year)
+    year = selectors.budget_by_year(call.year, region_code=call.region_code)
 
     def figures(s: selectors.BudgetSummary) -> dict:
         share = s.committed_cents / s.envelope_cents if s.envelope_cents else None
@@ -230,6 +237,6 @@ def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "call_figures": figures(summary),
         "year_figures": figures(year),
         "departements": departements,
-        "year_calls": selectors.calls_of_year(call.year),
+        "year_calls": selectors.calls_of_year(call.year, region_code=call.region_code),
     }
     return render(request, "calls/budget_detail.html", context)

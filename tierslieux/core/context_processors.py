@@ -74,7 +74,11 @@ NAVIGATION: tuple[NavItem, ...] = (
     ),
     NavItem(
         _("Instruction"),
-        (_target("calls:application_list", "calls.application_instruct"),),
+        (
+            _target(
+                "calls:application_list", "calls.application_instruct", "calls.application_read"
+            ),
+        ),
         views=frozenset(
             {
                 "calls:application_list",

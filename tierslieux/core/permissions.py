@@ -13,6 +13,7 @@ from typing import Any, TypeAlias
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from tierslieux.core.roles import Role
 
@@ -114,6 +115,8 @@ def user_can(user: Any, action: str, obj: Any = None) -> bool:
         return False
     if not (user_roles(user) & ACTION_ROLES[action]):
         return False
+    if obj is not None and not _region_allows(user, action, obj):
+        return False
     rule = _OBJECT_RULES.get(action)
     if obj is not None and rule is not None:
         return bool(rule(user, obj))
@@ -143,3 +146,78 @@ def permission_required(action: str) -> Callable:
         return wrapper
 
     return decorator
+
+
+# --- regions (ADR 0029, docs/regions.md) ------------------------------------------------------
+#
+# Staff roles are held for ONE region (``User.region_code``): an instructor, a network member,
+# a local authority or a reader of region A acts only on region A's objects. A national reader
+# reads every region and writes nothing: it is added to read actions only, below. Holders keep
+# their own files whatever the region (their role is not regional). Objects say their region
+# through ``register_region_of`` (apps register their models in ``ready()``).
+
+REGIONAL_ROLES: frozenset[Role] = frozenset(
+    {Role.INSTRUCTOR, Role.NETWORK, Role.AUTHORITY, Role.READER}
+)
+"""Roles held for one region: they reach only the objects of ``User.region_code``."""
+
+NATIONAL_READ_ACTIONS: tuple[str, ...] = (
+    "calls.application_view",
+    "calls.application_read",
+    "calls.review_record_view",
+    "calls.budget_view",
+    "agreements.agreement_view",
+    "agreements.premises_view",
+    "agreements.journal_view",
+    "agreements.pipeline_view",
+    "surveys.survey_view",
+)
+"""What a national reader may do besides what anyone may: read, in every region."""
+ACTION_ROLES["calls.application_read"] = frozenset({Role.INSTRUCTOR})
+"""Read every submitted file of one's region(s) (the national reader: of every region)."""
+ACTION_ROLES["calls.review_record"] = ACTION_ROLES["calls.review_record_view"]
+"""Record the network's view at a project review (a write: never a national reader's)."""
+for _action in NATIONAL_READ_ACTIONS:
+    ACTION_ROLES[_action] = ACTION_ROLES[_action] | {Role.NATIONAL_READER}
+
+_REGION_OF: dict[type, Callable[[Any], str | None]] = {}
+
+
+def register_region_of(model: type, region_of: Callable[[Any], str | None]) -> None:
+    """Say which region an object of ``model`` belongs to (``None``: no region)."""
+    _REGION_OF[model] = region_of
+
+
+def object_region_code(obj: Any) -> str | None:
+    """The region ``obj`` belongs to, or ``None`` when its kind has none registered."""
+    region_of = _REGION_OF.get(type(obj))
+    return None if region_of is None else region_of(obj)
+
+
+def user_region_codes(user: Any) -> frozenset[str] | None:
+    """The regions whose files ``user`` reaches through a staff role; ``None`` for every
+    region (superusers, national readers: such an account should hold no regional role)."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    if user.is_superuser or Role.NATIONAL_READER in user_roles(user):
+        return None
+    code = getattr(user, "region_code", "")
+    return frozenset({code}) if code else frozenset()
+
+
+def region_q(user: Any, path: str) -> Q:
+    """A ``Q`` keeping the rows whose region (at ``path``) ``user`` reaches as staff."""
+    codes = user_region_codes(user)
+    return Q() if codes is None else Q(**{f"{path}__in": sorted(codes)})
+
+
+def _region_allows(user: Any, action: str, obj: Any) -> bool:
+    """An object of a region is reached through a regional role only in the user's region;
+    a role that is not regional (public, holder, national reader) is not limited here."""
+    code = object_region_code(obj)
+    if code is None or user is None or not user.is_authenticated:
+        return True
+    granting = user_roles(user) & ACTION_ROLES[action]
+    if granting - REGIONAL_ROLES:
+        return True
+    return code == getattr(user, "region_code", None)

@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     NETWORK = "network", _("Regional network")
     AUTHORITY = "authority", _("Partner local authority")
     READER = "reader", _("Reader / elected official")
+    NATIONAL_READER = "national_reader", _("National reader (State, France Tiers-Lieux)")
 
 
 # Roles a user can be given (PUBLIC is what anyone has, it is not a group).

@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tierslieux.core import clock
+from tierslieux.core.regions import region_name
 from tierslieux.dashboard import selectors
 
 FIRST_YEAR = 2010
@@ -20,15 +22,20 @@ class Filters:
     departement: str | None
     since: int
     include_demo: bool
+    region: str | None = None
+    """The region whose figures are shown (``None``: every region the deployment serves)."""
 
     def query(self) -> dict[str, str]:
         """The GET parameters that give these filters back."""
-        return {
+        query = {
             "year": str(self.year),
             "departement": self.departement or "",
             "since": str(self.since),
             "demo": "1" if self.include_demo else "0",
         }
+        if self.region:
+            query["region"] = self.region
+        return query
 
 
 def _years() -> list[tuple[int, str]]:
@@ -60,7 +67,16 @@ class DashboardFilterForm(forms.Form):
         self.fields["year"].choices = years
         self.fields["since"].choices = years
         self.fields["departement"].choices = selectors.territory_choices()
-        for name in ("year", "departement", "since", "demo"):
+        if len(settings.TERRITORY_REGIONS) > 1:  # one region: nothing to choose
+            self.fields["region"] = forms.ChoiceField(
+                label=_("Region"),
+                required=False,
+                choices=[
+                    ("", _("All regions")),
+                    *((c, region_name(c)) for c in settings.TERRITORY_REGIONS),
+                ],
+            )
+        for name in self.fields:
             self.fields[name].error_messages["invalid_choice"] = _(
                 "This value is not one of the choices."
             )
@@ -73,9 +89,17 @@ class DashboardFilterForm(forms.Form):
             self.add_error("since", _("The first year of the money must not be after the year."))
         return data
 
-    def filters(self) -> Filters:
-        """The filters asked for, with defaults for the fields left out (call after is_valid)."""
+    def filters(self, *, default_region: str | None = None) -> Filters:
+        """The filters asked for, with defaults for the fields left out (call after is_valid);
+        the region is the one asked for, else ``default_region`` (a regional user's own)."""
         data = self.cleaned_data if self.is_bound else {}
+        region = data.get("region") or None
+        if "region" not in self.fields:
+            region = None
+        elif self.is_bound and "region" in self.data and not self.data["region"]:
+            region = None  # "all regions" asked for explicitly
+        else:
+            region = region or default_region
         year = data.get("year") or clock.today().year
         since = data.get("since") or selectors.DEFAULT_SINCE
         demo = data.get("demo")
@@ -84,6 +108,7 @@ class DashboardFilterForm(forms.Form):
             departement=data.get("departement") or None,
             since=min(since, year),
             include_demo=True if demo in (None, "") else bool(demo),
+            region=region,
         )
 
 

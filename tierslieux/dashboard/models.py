@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from tierslieux.calls.models.calls import default_region_code
 from tierslieux.core.models import BaseModel
 
 
@@ -44,6 +45,13 @@ class OtherGrant(BaseModel):
         help_text=_("As written in the decision (used when the beneficiary has no account)."),
     )
     label = models.CharField(_("label"), max_length=200)
+    region_code = models.CharField(
+        _("region"),
+        max_length=3,
+        default=default_region_code,
+        db_index=True,
+        help_text=_("INSEE code of the region granting the money (its own budget)."),
+    )
     year = models.PositiveSmallIntegerField(_("budget year"))
     committed_on = models.DateField(_("committed on"))
     committed_cents = models.BigIntegerField(_("amount committed (cents)"))

@@ -13,6 +13,9 @@ for every selector called in the block (the dashboard and the report read them o
 ``indicators_compute_cached`` keeps a result until a record changes.
 
 Territory: ``departement=None`` is the region (every loaded commune), else a département code.
+Region: inside ``with records_region(code):`` the records are those of one region (its communes,
+places, survey answers, the money of its calls and its other grants; ADR 0029); outside it,
+those of every region the deployment serves.
 Demo data: with ``include_demo=False``, records of demo calls (``Call.is_demo``), demo places
 (``source == "demo"``), demo surveys and demo other grants are left out.
 """
@@ -30,6 +33,7 @@ from django.core.cache import cache
 from django.utils.translation import get_language
 
 from tierslieux.core import clock
+from tierslieux.core.regions import region_name
 from tierslieux.dashboard.indicators import engine, reader
 from tierslieux.dashboard.indicators.codes import Code, Unit
 from tierslieux.dashboard.indicators.data import (
@@ -82,6 +86,8 @@ __all__ = [
     "indicators_compute_cached",
     "money_by_year",
     "records_fingerprint",
+    "records_region",
+    "records_region_code",
     "records_shared",
     "series_dates",
     "territory_choices",
@@ -89,7 +95,25 @@ __all__ = [
 
 RESULT_CACHE_SECONDS = 3600
 
-_SHARED: ContextVar[dict[bool, Records] | None] = ContextVar("indicator_records", default=None)
+_SHARED: ContextVar[dict[tuple[bool, str | None], Records] | None] = ContextVar(
+    "indicator_records", default=None
+)
+_REGION: ContextVar[str | None] = ContextVar("indicator_region", default=None)
+
+
+@contextmanager
+def records_region(region_code: str | None) -> Iterator[None]:
+    """Within the block, the figures are those of ``region_code`` (``None``: every region)."""
+    token = _REGION.set(region_code)
+    try:
+        yield
+    finally:
+        _REGION.reset(token)
+
+
+def records_region_code() -> str | None:
+    """The region the figures are computed for (``None``: every region)."""
+    return _REGION.get()
 
 
 @contextmanager
@@ -106,12 +130,15 @@ def records_shared() -> Iterator[None]:
 
 def indicator_records(*, include_demo: bool = True) -> Records:
     """The records as plain data (shared inside ``records_shared``)."""
+    region = _REGION.get()
     shared = _SHARED.get()
     if shared is None:
-        return reader.records_load(include_demo=include_demo)
-    if include_demo not in shared:
-        shared[include_demo] = reader.records_load(include_demo=include_demo)
-    return shared[include_demo]
+        return reader.records_load(include_demo=include_demo, region_code=region)
+    if (include_demo, region) not in shared:
+        shared[include_demo, region] = reader.records_load(
+            include_demo=include_demo, region_code=region
+        )
+    return shared[include_demo, region]
 
 
 def records_fingerprint() -> str:
@@ -140,7 +167,7 @@ def _evaluate(
         coverage_date = engine.coverage_data_date(records, on)
     return engine.snapshots(
         records,
-        reader.params_read(),
+        reader.params_read(_REGION.get()),
         on=on,
         departements=departements,
         since=since,
@@ -188,11 +215,12 @@ def indicators_compute_cached(
             get_language(),
             on.isoformat(),
             departement or "-",
+            _REGION.get() or "-",
             int(include_demo),
             since,
             survival_years,
             int(with_coverage),
-            repr(reader.params_read()),
+            repr(reader.params_read(_REGION.get())),
             reader.coverage_params_key(),
             records_fingerprint(),
         )
@@ -288,7 +316,11 @@ def indicator_series_many(
         for _year, on in dates
     ]
     return engine.series(
-        records, reader.params_read(), dates=dates, departements=deps, per_date=per_date
+        records,
+        reader.params_read(_REGION.get()),
+        dates=dates,
+        departements=deps,
+        per_date=per_date,
     )
 
 
@@ -317,12 +349,17 @@ def coverage_map_read(
 ) -> MapData:
     """What the coverage map of ``on`` draws: the communes' mean travel time to the nearest
     open place (the same places as the indicators) and those places."""
-    return reader.map_read(on=on, departement=departement, include_demo=include_demo)
+    return reader.map_read(
+        on=on, departement=departement, include_demo=include_demo, region_code=_REGION.get()
+    )
 
 
 def territory_choices() -> list[tuple[str, str]]:
-    """("", region name) then (code, name) of each département with communes."""
-    return [("", settings.TERRITORY_REGION_NAME), *reader.departements_read()]
+    """("", region name) then (code, name) of each département with communes (of the region
+    of ``records_region`` when one is set)."""
+    region = _REGION.get()
+    name = region_name(region) if region else settings.TERRITORY_REGION_NAME
+    return [("", name), *reader.departements_read(region)]
 
 
 def national_comparison() -> NationalReport | None:

@@ -13,6 +13,7 @@ from tierslieux.core import clock
 from tierslieux.core.models import TaskProgress
 from tierslieux.core.tasks import tracked
 from tierslieux.dashboard.report import report_write
+from tierslieux.dashboard.selectors import records_region
 
 REPORT_LABEL = "Evaluation report"
 """Label of the progress rows of reports (how the pages recognise them)."""
@@ -56,10 +57,16 @@ def report_generate(
     since: int,
     include_demo: bool,
     language: str = "fr",
+    region: str | None = None,
 ) -> None:
-    """The yearly evaluation report as PDF and XLSX, written under ``report_folder``."""
+    """The yearly evaluation report as PDF and XLSX, written under ``report_folder`` (of one
+    region's figures when ``region`` is given)."""
     report_folders_prune()
-    with tracked(progress_id) as (report, outcome), translation.override(language):
+    with (
+        tracked(progress_id) as (report, outcome),
+        translation.override(language),
+        records_region(region),
+    ):
 
         def say(fraction: float, message: str = "") -> None:
             report(fraction, str(PROGRESS_MESSAGES.get(message, message)))

@@ -12,13 +12,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tierslieux.core.models import TaskProgress
 from tierslieux.core.params import query_id
-from tierslieux.core.permissions import permission_required, user_can
+from tierslieux.core.permissions import (
+    REGIONAL_ROLES,
+    has_role,
+    permission_required,
+    user_can,
+    user_region_codes,
+)
 from tierslieux.core.selectors import task_progress_get
 from tierslieux.core.tasks import TaskLimitReached, task_enqueue, task_progress_checked
 from tierslieux.dashboard import tasks
 from tierslieux.dashboard.forms import DashboardFilterForm, Filters, ReportForm
 from tierslieux.dashboard.report import dashboard_content_cached
-from tierslieux.dashboard.selectors import national_comparison, territory_choices
+from tierslieux.dashboard.selectors import national_comparison, records_region, territory_choices
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -30,6 +36,15 @@ def _report_progress(request: HttpRequest, pk: int) -> TaskProgress:
     """The requester's own report ``pk`` (404 for anyone else, or another kind of task)."""
     rows = task_progress_get(user=request.user, pk=pk).filter(label=tasks.REPORT_LABEL)
     return task_progress_checked(get_object_or_404(rows))
+
+
+def _own_region(user: Any) -> str | None:
+    """The region a regional staff member's dashboard shows by default (``None``: all, for
+    the public, holders, national readers and superusers)."""
+    if not has_role(user, *REGIONAL_ROLES):
+        return None
+    codes = user_region_codes(user)
+    return next(iter(codes)) if codes and len(codes) == 1 else None
 
 
 def _territory_name(departement: str | None) -> str:
@@ -45,12 +60,13 @@ def _page(
     progress: TaskProgress | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    content = dashboard_content_cached(
-        year=filters.year,
-        departement=filters.departement,
-        since=filters.since,
-        include_demo=filters.include_demo,
-    )
+    with records_region(filters.region):
+        content = dashboard_content_cached(
+            year=filters.year,
+            departement=filters.departement,
+            since=filters.since,
+            include_demo=filters.include_demo,
+        )
     can_generate = user_can(request.user, "dashboard.report_generate")
     toggled = {**filters.query(), "demo": "0" if filters.include_demo else "1"}
     context: dict[str, Any] = {
@@ -81,7 +97,7 @@ def dashboard_detail(request: HttpRequest) -> HttpResponse:
     """The policy's key figures, charts and tables for a year and a territory."""
     form = DashboardFilterForm(request.GET or None)
     valid = form.is_valid() if form.is_bound else True
-    filters = form.filters()
+    filters = form.filters(default_region=_own_region(request.user))
     progress = None
     report = query_id(request.GET, "report")
     if report is not None and user_can(request.user, "dashboard.report_generate"):
@@ -95,7 +111,7 @@ def report_generate(request: HttpRequest) -> HttpResponse:
     """Start the yearly report in the background; the page then polls ``report_status``."""
     form = ReportForm(request.POST)
     valid = form.is_valid()
-    filters = form.filters()
+    filters = form.filters(default_region=_own_region(request.user))
     context = {
         "report_filters": filters,
         "report_where": _territory_name(filters.departement),
@@ -119,6 +135,7 @@ def report_generate(request: HttpRequest) -> HttpResponse:
                 since=filters.since,
                 include_demo=filters.include_demo,
                 language=get_language() or settings.LANGUAGE_CODE,
+                **({"region": filters.region} if filters.region else {}),
             )
         except TaskLimitReached as refused:
             errors, status = [str(refused)], 429

@@ -9,7 +9,8 @@ module makes sure that a person trying the product can sign in as each role and 
   own actors (the network is asked for opinions and takes part in project reviews);
 - ``demo-collectivite`` (local authority): a member of the demo commune that lends the most
   premises, asked for its opinion on the applications under instruction of the current call;
-- ``demo-lecteur`` (reader, elected official).
+- ``demo-lecteur`` (reader, elected official);
+- ``demo-lecture-nationale`` (national reader: State, France Tiers-Lieux; reads every region).
 
 Passwords are set only when ``settings.DEBUG`` is on (development): in production the accounts
 exist but nobody can sign in with them. The accounts have no e-mail address, so that no reminder
@@ -165,4 +166,8 @@ def demo_users_ensure() -> list[DemoLogin]:
     keep(authority_user, Role.AUTHORITY)
 
     keep(_account(f"{DEMO_USER_PREFIX}lecteur", Role.READER, None, groups), Role.READER)
+    keep(
+        _account(f"{DEMO_USER_PREFIX}lecture-nationale", Role.NATIONAL_READER, None, groups),
+        Role.NATIONAL_READER,
+    )
     return logins

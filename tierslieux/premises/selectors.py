@@ -6,7 +6,14 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 
-from tierslieux.core.permissions import STAFF_ROLES, has_role, user_can
+from tierslieux.core.permissions import (
+    STAFF_ROLES,
+    has_role,
+    object_region_code,
+    region_q,
+    user_can,
+    user_region_codes,
+)
 from tierslieux.core.roles import Role
 from tierslieux.premises.models import PremisesOffer
 from tierslieux.premises.workflow import PUBLIC_STATES, PremisesState
@@ -23,8 +30,9 @@ def _authority_id(user: Any) -> int | None:
 
 
 def offers_managed_qs(*, user: Any) -> QuerySet[PremisesOffer]:
-    """The offers ``user`` may edit: all for the Région's staff, its own for an authority."""
-    offers = PremisesOffer.objects.all()
+    """The offers ``user`` may edit, in its region(s): all for the Région's staff, its own for
+    an authority."""
+    offers = PremisesOffer.objects.filter(region_q(user, "commune__departement__region_code"))
     if _is_staff(user):
         return offers
     authority = _authority_id(user)
@@ -36,13 +44,15 @@ def offers_managed_qs(*, user: Any) -> QuerySet[PremisesOffer]:
 def offers_visible_qs(*, user: Any) -> QuerySet[PremisesOffer]:
     """What ``user`` may see: the published and reserved offers, and the ones it manages."""
     public = PremisesOffer.objects.filter(state__in=PUBLIC_STATES)
-    if _is_staff(user):
-        return PremisesOffer.objects.all()
     return public | offers_managed_qs(user=user)
 
 
 def user_may_manage_offer(user: Any, offer: PremisesOffer) -> bool:
-    """Object rule of ``premises.offer_manage``."""
+    """Object rule of ``premises.offer_manage`` (and of seeing an offer not published yet):
+    the Région's staff manage the offers of their region(s), an authority its own there."""
+    regions = user_region_codes(user)
+    if regions is not None and object_region_code(offer) not in regions:
+        return False
     if _is_staff(user):
         return True
     authority = _authority_id(user)

@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import urlencode
@@ -17,6 +18,7 @@ from django.utils.translation import ngettext
 from tierslieux.agreements import selectors as agreements
 from tierslieux.calls import selectors as calls
 from tierslieux.core.permissions import user_can
+from tierslieux.core.regions import region_name
 from tierslieux.places import selectors as places
 from tierslieux.premises import selectors as premises_offers
 from tierslieux.surveys import selectors as surveys
@@ -124,7 +126,7 @@ def _open_calls_panel(user: Any, on: datetime.date) -> Panel:
         links = []
         if may_apply:
             links.append((_("Apply"), reverse("calls:application_create", args=[call.pk])))
-        if may_budget:
+        if may_budget and user_can(user, "calls.budget_view", call):
             links.append((_("Budget"), reverse("calls:budget_detail", args=[call.pk])))
         lines.append(
             Line(
@@ -157,6 +159,36 @@ def _instruction_panel(user: Any) -> Panel:
             (_("Every application"), base),
             (_("Applications assigned to me"), f"{base}?mine=on"),
         ),
+    )
+
+
+def _national_panel(user: Any) -> Panel:
+    """A national reader's work: every region's files and agreements, read-only, and each
+    served region's dashboard (ADR 0029)."""
+    dashboard = reverse("dashboard:dashboard_detail")
+    regions = settings.TERRITORY_REGIONS
+    return Panel(
+        "national",
+        _("Every region (read-only)"),
+        lines=[
+            Line(
+                _("Applications"),
+                reverse("calls:application_list"),
+                count=calls.application_list(user=user).count(),
+            ),
+            Line(
+                _("Agreements"),
+                reverse("agreements:agreement_list"),
+                count=agreements.agreement_list(user=user).count(),
+            ),
+            *(
+                Line(
+                    _("Dashboard: %(region)s") % {"region": region_name(code)},
+                    f"{dashboard}?{urlencode({'region': code})}",
+                )
+                for code in (regions if len(regions) > 1 else ())
+            ),
+        ],
     )
 
 
@@ -224,6 +256,8 @@ def start_page(*, user: Any, on: datetime.date) -> list[Panel]:
         panels.append(_open_calls_panel(user, on))
     if user_can(user, "calls.application_instruct"):
         panels.append(_instruction_panel(user))
+    elif user_can(user, "calls.application_read"):
+        panels.append(_national_panel(user))
     if user_can(user, "agreements.reminders_view"):
         panels.append(_reminders_panel(user, on))
     if user_can(user, "calls.opinion_give"):

@@ -5,6 +5,7 @@ rules and its criteria.
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +110,18 @@ class Call(BaseModel):
 
     def is_open_on(self, on: datetime.date) -> bool:
         return self.opens_on <= on <= self.closes_on
+
+    def clean(self) -> None:
+        super().clean()
+        if self.region_code not in settings.TERRITORY_REGIONS:
+            raise ValidationError(
+                {
+                    "region_code": _(
+                        "The region %(code)s is not served by this deployment (served: %(served)s)."
+                    )
+                    % {"code": self.region_code, "served": ", ".join(settings.TERRITORY_REGIONS)}
+                }
+            )
 
 
 class CallDepartementCeiling(BaseModel):

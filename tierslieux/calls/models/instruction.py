@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from tierslieux.calls.models.applications import Application
-from tierslieux.calls.models.calls import Call, CallCriterion
+from tierslieux.calls.models.calls import Call, CallCriterion, default_region_code
 from tierslieux.core import clock
 from tierslieux.core.models import BaseModel
 from tierslieux.core.money import format_euros
@@ -163,6 +163,13 @@ class ProjectReview(BaseModel):
         related_name="reviews",
     )
     notes = models.TextField(_("notes"), blank=True)
+    region_code = models.CharField(
+        _("region"),
+        max_length=3,
+        default=default_region_code,
+        db_index=True,
+        help_text=_("The region holding the review: its call's, else its author's."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -27,6 +27,7 @@ from django.utils import timezone
 from tierslieux.agreements.models import Agreement, PaymentTranche, TrancheState
 from tierslieux.calls.models import Application, Call, Decision
 from tierslieux.core import clock
+from tierslieux.core.regions import region_name
 from tierslieux.dashboard.indicators.data import (
     Money,
     Params,
@@ -58,26 +59,36 @@ from tierslieux.territory.models import Commune, Departement, PopulationCell
 COVERAGE_CACHE_SECONDS = 24 * 3600
 
 
-def params_read() -> Params:
-    """The reference figures of the settings the rules use."""
+def params_read(region_code: str | None = None) -> Params:
+    """The reference figures of the settings the rules use (named after ``region_code``)."""
     return Params(
         national_population=settings.NATIONAL_POPULATION,
         national_places=settings.NATIONAL_PLACES,
         target_places=settings.MESH_TARGET_PLACES,
         threshold_minutes=settings.MESH_THRESHOLD_MINUTES,
-        region_name=settings.TERRITORY_REGION_NAME,
+        region_name=region_name(region_code) if region_code else settings.TERRITORY_REGION_NAME,
     )
 
 
-def records_load(*, include_demo: bool) -> Records:
-    """Every record the indicators need; demo records left out unless ``include_demo``."""
-    population: dict[str, int] = defaultdict(int)
-    for dep, pop in Commune.objects.values_list("departement_id", "population"):
-        population[dep] += pop
-    names = dict(Departement.objects.values_list("code", "name"))
-    places = _places_read(include_demo=include_demo)
+def records_load(*, include_demo: bool, region_code: str | None = None) -> Records:
+    """Every record the indicators need; demo records left out unless ``include_demo``; those
+    of one region only when ``region_code`` is given (its communes, places and survey answers;
+    the money of its calls and its other grants: ADR 0029)."""
 
-    decisions = Decision.objects.filter(accepted=True, granted_cents__gt=0)
+    def of(path: str) -> Q:
+        return Q() if region_code is None else Q(**{path: region_code})
+
+    population: dict[str, int] = defaultdict(int)
+    for dep, pop in Commune.objects.filter(of("departement__region_code")).values_list(
+        "departement_id", "population"
+    ):
+        population[dep] += pop
+    names = dict(Departement.objects.filter(of("region_code")).values_list("code", "name"))
+    places = _places_read(include_demo=include_demo, where=of("commune__departement__region_code"))
+
+    decisions = Decision.objects.filter(
+        of("application__call__region_code"), accepted=True, granted_cents__gt=0
+    )
     if not include_demo:
         decisions = decisions.filter(application__call__is_demo=False)
     grants: list[tuple[int | None, Money]] = [
@@ -91,7 +102,9 @@ def records_load(*, include_demo: bool) -> Records:
             "application__place__commune__departement_id",
         )
     ]
-    tranches = PaymentTranche.objects.filter(state=TrancheState.PAID)
+    tranches = PaymentTranche.objects.filter(
+        of("agreement__application__call__region_code"), state=TrancheState.PAID
+    )
     if not include_demo:
         tranches = tranches.filter(agreement__application__call__is_demo=False)
     paid = [
@@ -104,14 +117,18 @@ def records_load(*, include_demo: bool) -> Records:
             "agreement__application__place__commune__departement_id",
         )
     ]
-    others = OtherGrant.objects.all() if include_demo else OtherGrant.objects.real()
+    others = (OtherGrant.objects.all() if include_demo else OtherGrant.objects.real()).filter(
+        of("region_code")
+    )
     for line, year, committed_on, cents, paid_on, paid_cents in others.values_list(
         "line", "year", "committed_on", "committed_cents", "paid_on", "paid_cents"
     ):
         grants.append((None, Money(committed_on, year, line, None, cents)))
         if paid_on is not None and paid_cents:
             paid.append(Money(paid_on, paid_on.year, line, None, paid_cents))
-    surveys, responses = _surveys_read(include_demo=include_demo)
+    surveys, responses = _surveys_read(
+        include_demo=include_demo, where=of("place__commune__departement__region_code")
+    )
     return records_with(
         places=places,
         population=dict(population),
@@ -124,9 +141,9 @@ def records_load(*, include_demo: bool) -> Records:
     )
 
 
-def _places_read(*, include_demo: bool) -> list[Place]:
+def _places_read(*, include_demo: bool, where: Q) -> list[Place]:
     places = []
-    for row in PlaceModel.objects.values_list(
+    for row in PlaceModel.objects.filter(where).values_list(
         "pk",
         "commune__departement_id",
         "commune__density_level",
@@ -162,7 +179,7 @@ def _places_read(*, include_demo: bool) -> list[Place]:
     return places
 
 
-def _surveys_read(*, include_demo: bool) -> tuple[list[Survey], list[Response]]:
+def _surveys_read(*, include_demo: bool, where: Q) -> tuple[list[Survey], list[Response]]:
     """The surveys and their answers (those of places left out are dropped by
     ``records_with``)."""
     rows = SurveyModel.objects.all() if include_demo else SurveyModel.objects.filter(is_demo=False)
@@ -183,7 +200,7 @@ def _surveys_read(*, include_demo: bool) -> tuple[list[Survey], list[Response]]:
             services=tuple(services or ()),
         )
         for survey_id, place_id, dep, submitted_at, confidence, services in (
-            SurveyResponse.objects.filter(survey_id__in=[s.id for s in surveys])
+            SurveyResponse.objects.filter(where, survey_id__in=[s.id for s in surveys])
             .values_list(
                 "survey_id",
                 "place_id",
@@ -267,9 +284,11 @@ def demo_summary_read() -> DemoSummary:
     )
 
 
-def departements_read() -> list[tuple[str, str]]:
-    """(code, name) of each département with communes, by code."""
+def departements_read(region_code: str | None = None) -> list[tuple[str, str]]:
+    """(code, name) of each département with communes (of one region if given), by code."""
     deps = Departement.objects.annotate(n=Count("communes")).filter(n__gt=0).order_by("code")
+    if region_code is not None:
+        deps = deps.filter(region_code=region_code)
     return [(d.code, str(d)) for d in deps]
 
 
@@ -326,7 +345,13 @@ def _bounds(geometry: dict[str, Any]) -> tuple[float, float, float, float]:
     return tuple(shapely.bounds(shapely.geometry.shape(geometry)).tolist())  # type: ignore[return-value]
 
 
-def map_read(*, on: datetime.date, departement: str | None, include_demo: bool) -> MapData:
+def map_read(
+    *,
+    on: datetime.date,
+    departement: str | None,
+    include_demo: bool,
+    region_code: str | None = None,
+) -> MapData:
     """The communes' mean travel time to the nearest open place on ``on`` and those places:
     the published ones, plus the (unpublished) demo places when demo data is shown."""
     params = MeshParams.from_settings(on=on)
@@ -352,6 +377,8 @@ def map_read(*, on: datetime.date, departement: str | None, include_demo: bool) 
         report = mesh_report_cached(params)
     rows = {r.code: r for r in report.communes}
     communes = Commune.objects.order_by("code")
+    if region_code:
+        communes = communes.filter(departement__region_code=region_code)
     if departement:
         communes = communes.filter(departement_id=departement)
     data = [

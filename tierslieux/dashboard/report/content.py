@@ -312,7 +312,8 @@ def dashboard_content_cached(
     """``dashboard_content`` kept in the cache until a record changes (or for an hour)."""
     key = (
         f"dashboard:content:v1:{get_language()}:{year}:{departement or '-'}:{since}:"
-        f"{int(include_demo)}:{selectors.records_fingerprint()}"
+        f"{int(include_demo)}:{selectors.records_region_code() or '-'}:"
+        f"{selectors.records_fingerprint()}"
     )
     return cache.get_or_set(
         key,
