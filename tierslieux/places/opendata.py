@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 
 from tierslieux.core.exports import spreadsheet_safe
 from tierslieux.core.params import query_text
+from tierslieux.core.region_choice import region_choice_from_query
 from tierslieux.places.models import SOURCE_ATTRIBUTIONS, Place
 from tierslieux.places.selectors import PlaceFilters, place_list
 
@@ -65,8 +66,10 @@ GEOJSON_FILENAME = "tiers-lieux.geojson"
 
 
 def filters_from_query(query: Mapping[str, str]) -> PlaceFilters:
-    """The directory's filters read from a query string (unknown keys are ignored)."""
-    return PlaceFilters(**{name: query_text(query, name) for name in FILTER_NAMES})
+    """The directory's filters read from a query string (unknown keys are ignored); a
+    ``region`` the deployment does not serve raises ``RegionNotServed``."""
+    values = {name: query_text(query, name) for name in FILTER_NAMES if name != "region"}
+    return PlaceFilters(region=region_choice_from_query(query).code, **values)
 
 
 def opendata_places(*, filters: PlaceFilters | None = None) -> QuerySet[Place]:

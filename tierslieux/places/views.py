@@ -33,11 +33,8 @@ PAGE_SIZE = 20
 
 
 def place_list(request: HttpRequest) -> HttpResponse:
-    form = PlaceFilterForm(request.GET or None, region_code=settings.TERRITORY_REGION_CODE)
-    filters = selectors.PlaceFilters()
-    if form.is_bound and form.is_valid():
-        filters = selectors.PlaceFilters(**form.cleaned_data)
-    places = selectors.place_list(user=request.user, filters=filters)
+    form = PlaceFilterForm(request.GET or None)
+    places = selectors.place_list(user=request.user, filters=form.filters())
     page = Paginator(places, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

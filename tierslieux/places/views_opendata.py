@@ -1,17 +1,22 @@
 """Open data downloads of the directory (CSV and GeoJSON), public and streamed."""
 
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
+from tierslieux.core.region_choice import RegionNotServed
 from tierslieux.places import opendata
 
 CHUNK_SIZE = 500
 
 
 @require_GET
-def opendata_csv(request: HttpRequest) -> StreamingHttpResponse:
+def opendata_csv(request: HttpRequest) -> HttpResponse:
     """Published places as CSV (``data/schemas/tiers-lieux.schema.json``), filterable."""
-    places = opendata.opendata_places(filters=opendata.filters_from_query(request.GET))
+    try:
+        filters = opendata.filters_from_query(request.GET)
+    except RegionNotServed as refused:
+        return HttpResponseBadRequest(str(refused), content_type="text/plain; charset=utf-8")
+    places = opendata.opendata_places(filters=filters)
     response = StreamingHttpResponse(
         opendata.csv_lines(places.iterator(chunk_size=CHUNK_SIZE)),
         content_type="text/csv; charset=utf-8",
@@ -21,9 +26,13 @@ def opendata_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @require_GET
-def opendata_geojson(request: HttpRequest) -> StreamingHttpResponse:
+def opendata_geojson(request: HttpRequest) -> HttpResponse:
     """Published places as a GeoJSON FeatureCollection with attribution and licence."""
-    places = opendata.opendata_places(filters=opendata.filters_from_query(request.GET))
+    try:
+        filters = opendata.filters_from_query(request.GET)
+    except RegionNotServed as refused:
+        return HttpResponseBadRequest(str(refused), content_type="text/plain; charset=utf-8")
+    places = opendata.opendata_places(filters=filters)
     attribution = opendata.attribution_text(opendata.export_sources(places))
     response = StreamingHttpResponse(
         opendata.geojson_chunks(places.iterator(chunk_size=CHUNK_SIZE), attribution=attribution),
