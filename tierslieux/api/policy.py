@@ -16,11 +16,13 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from tierslieux.api.auth import api_user
+from tierslieux.api.problems import ApiProblem
 from tierslieux.api.schemas import DEPARTEMENT, PUBLIC_ERRORS, ErrorOut, cache_publicly
 from tierslieux.calls import selectors as call_selectors
 from tierslieux.calls.models import CallKind
 from tierslieux.core import clock
 from tierslieux.core.permissions import user_can
+from tierslieux.core.region_choice import RegionNotServed, region_choice
 from tierslieux.dashboard.selectors import indicators_compute, series_dates, territory_choices
 
 router = Router(tags=["politique"])
@@ -29,6 +31,7 @@ MAX_LIMIT = 500
 FIRST_YEAR = 2010  # as the dashboard's year choices
 INDICATORS_CACHE_SECONDS = 300
 _OPTIONAL_DEPARTEMENT = r"^(\d{2,3}|2[AB])?$"
+_OPTIONAL_REGION = r"^(\d{2}|all)?$"
 
 
 def _require(request: HttpRequest, action: str) -> None:
@@ -120,9 +123,24 @@ class OpenCallOut(Schema):
     operation_id="calls_open",
     url_name="calls_open",
 )
-def calls_open_view(request: HttpRequest, response: HttpResponse) -> list[dict[str, Any]]:
+def calls_open_view(
+    request: HttpRequest,
+    response: HttpResponse,
+    region: str = Query(
+        "",
+        pattern=_OPTIONAL_REGION,
+        description=(
+            "INSEE code of a served region (e.g. 84): its calls only; `all` or nothing: the "
+            "calls of every region served. A region not served is a 422."
+        ),
+    ),
+) -> list[dict[str, Any]]:
     _require(request, "calls.view")
-    calls = call_selectors.call_list_by_status(on=clock.today()).open
+    try:
+        choice = region_choice(region)
+    except RegionNotServed as refused:
+        raise ApiProblem(422, str(refused), errors={"region": [str(refused)]}) from None
+    calls = call_selectors.call_list_by_status(on=clock.today(), region=choice.code).open
     cache_publicly(response)
     return [
         {

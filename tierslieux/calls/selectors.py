@@ -420,9 +420,12 @@ class CallsByStatus:
     past: list[Call]
 
 
-def call_list_by_status(*, on: datetime.date) -> CallsByStatus:
-    """Open calls (closing first), coming calls, and past calls (most recent first)."""
+def call_list_by_status(*, on: datetime.date, region: str = "") -> CallsByStatus:
+    """Open calls (closing first), coming calls, and past calls (most recent first); of one
+    region when ``region`` is given (its INSEE code), of every region otherwise."""
     calls = Call.objects.order_by("closes_on", "name")
+    if region:
+        calls = calls.filter(region_code=region)
     return CallsByStatus(
         open=list(calls.open(on)),
         coming=list(calls.filter(opens_on__gt=on)),

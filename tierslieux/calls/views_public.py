@@ -17,6 +17,7 @@ from tierslieux.core import clock
 from tierslieux.core.money import format_euros
 from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import permission_required, user_can
+from tierslieux.core.region_choice import region_choice_checked
 from tierslieux.territory.models import Departement
 
 
@@ -29,7 +30,8 @@ def _with_euros(call: Call) -> Call:
 @require_GET
 def call_list(request: HttpRequest) -> HttpResponse:
     today = clock.today()
-    calls = selectors.call_list_by_status(on=today)
+    region = region_choice_checked(request.GET)[0]  # the switcher shows a bad value's error
+    calls = selectors.call_list_by_status(on=today, region=region.code)
     context = {
         "open_calls": [_with_euros(c) for c in calls.open],
         "coming_calls": [_with_euros(c) for c in calls.coming],
