@@ -261,3 +261,25 @@ def test_the_training_lists(client, django_assert_max_num_queries):
     Course.objects.all().delete()
     url = reverse("training:session_list")
     assert_rows_cost_no_query(client, url, make, django_assert_max_num_queries, "Formation numéro")
+
+
+def _two_regions(settings):
+    from tests.places.second_region import two_regions_serve
+
+    return two_regions_serve(settings)
+
+
+def test_the_directory_of_one_region_among_several(client, settings, django_assert_max_num_queries):
+    """``?region=84`` of a deployment serving two regions: no query per place either."""
+    lyon = _two_regions(settings).lyon.commune
+
+    def make(i):
+        PlaceFactory(name=f"Lieu rhodanien {i:02}", commune=lyon)
+
+    for url in (
+        reverse("places:place_list") + "?region=84",
+        reverse("places:place_list") + "?region=84&departement=69&kind=coworking",
+        reverse("api:place_list") + "?region=84&departement=69",
+    ):
+        PlaceFactory._meta.model.objects.filter(name__startswith="Lieu rhodanien").delete()
+        assert_rows_cost_no_query(client, url, make, django_assert_max_num_queries)
