@@ -1,0 +1,85 @@
+"""A visitor switches the public pages between Nouvelle-Aquitaine, Auvergne-Rhône-Alpes and
+every region served, with the switcher's links (no JavaScript needed), and the places listed
+change with the choice: the directory, the map (its markers come from the map data of the
+region chosen) and the open data page (ADR 0030). Rendered in English."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.places.second_region import two_regions_serve
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+REGION_84 = ["Atelier lyonnais", "Coworking de Villeurbanne", "Fablab grenoblois"]
+REGION_75 = ["Coworking bordelais", "Tiers-lieu limougeaud"]
+
+
+@pytest.fixture
+def english_page(browser, live_server, territory):
+    context = browser.new_context(locale="en-US", base_url=live_server.url)
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    page.wait_for_load_state("networkidle", timeout=20_000)
+    context.close()
+
+
+def _cards(page):
+    return page.locator(".place-card__title")
+
+
+def _expect_only(page, names):
+    expect(_cards(page)).to_have_count(len(names))
+    for name in names:
+        expect(_cards(page).filter(has_text=name)).to_have_count(1)
+
+
+def test_visitor_switches_between_two_regions_and_all_of_them(english_page, settings):
+    two_regions_serve(settings)
+    page = english_page
+
+    page.goto("/tiers-lieux/")
+    switcher = page.get_by_role("navigation", name="Territory shown")
+    expect(switcher.get_by_role("link", name="All regions")).to_have_attribute(
+        "aria-current", "page"
+    )
+    _expect_only(page, REGION_84 + REGION_75)
+
+    switcher.get_by_role("link", name="Nouvelle-Aquitaine").click()
+    expect(page).to_have_url(re.compile(r"region=75"))
+    _expect_only(page, REGION_75)
+    expect(page.get_by_label("Region")).to_have_value("75")
+
+    page.get_by_role("navigation", name="Territory shown").get_by_role(
+        "link", name="Auvergne-Rhône-Alpes"
+    ).click()
+    _expect_only(page, REGION_84)
+    # The filter form offers the chosen region's départements: Isère keeps one place.
+    page.get_by_label("Département").select_option("38")
+    page.get_by_role("button", name="Search").click()
+    _expect_only(page, ["Fablab grenoblois"])
+
+    # The map of the region chosen: its markers come from that region's map data.
+    page.goto("/tiers-lieux/carte/?region=84")
+    container = page.locator("#place-map")
+    expect(container).to_have_attribute("data-ready", "true", timeout=60_000)
+    expect(container).to_have_attribute("data-places", "3")
+    expect(page.locator(".lead")).to_contain_text("The tiers-lieux of Auvergne-Rhône-Alpes")
+    page.get_by_role("navigation", name="Territory shown").get_by_role(
+        "link", name="Nouvelle-Aquitaine"
+    ).click()
+    expect(page.locator("#place-map")).to_have_attribute("data-ready", "true", timeout=60_000)
+    expect(page.locator("#place-map")).to_have_attribute("data-places", "2")
+    page.get_by_role("navigation", name="Territory shown").get_by_role(
+        "link", name="All regions"
+    ).click()
+    expect(page.locator("#place-map")).to_have_attribute("data-ready", "true", timeout=60_000)
+    expect(page.locator("#place-map")).to_have_attribute("data-places", "5")
+
+    # The open data page links the chosen region's files.
+    page.goto("/donnees/?region=84")
+    csv_link = page.locator('a[href^="/tiers-lieux/donnees/tiers-lieux.csv"]').first
+    expect(csv_link).to_have_attribute("href", re.compile(r"region=84$"))
