@@ -162,3 +162,12 @@ def test_one_region_deployment_shows_no_switcher_and_refuses_other_regions(clien
         refused.context["form"].non_field_errors()
     )
     assert client.get(reverse("places:places_geojson"), {"region": "84"}).status_code == 400
+
+
+def test_reset_links_keep_the_region(client, two_regions):
+    page = client.get(
+        reverse("places:place_list"), {"region": "84", "kind": "fablab"}, **EN
+    ).content.decode()
+    assert 'href="/tiers-lieux/?region=84">Reset</a>' in page
+    page = client.get(reverse("places:place_map"), {"region": "84", "kind": "fablab"}, **EN)
+    assert 'href="/tiers-lieux/carte/?region=84">Clear the filters</a>' in page.content.decode()

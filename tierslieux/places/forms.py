@@ -90,6 +90,14 @@ class PlaceFilterForm(forms.Form):
             self.add_error(None, self.region_error)
         return data
 
+    @property
+    def region_query(self) -> str:
+        """``?region=<choice>`` when several regions are served (links that reset the other
+        filters keep the region), else ``""``."""
+        if "region" not in self.fields:
+            return ""
+        return f"?{regions.PARAM}={self.region_choice.value}"
+
     def filters(self) -> PlaceFilters:
         """The filters to apply: those of a valid form, else the chosen region only."""
         if self.is_bound and self.is_valid():
