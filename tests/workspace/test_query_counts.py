@@ -283,3 +283,19 @@ def test_the_directory_of_one_region_among_several(client, settings, django_asse
     ):
         PlaceFactory._meta.model.objects.filter(name__startswith="Lieu rhodanien").delete()
         assert_rows_cost_no_query(client, url, make, django_assert_max_num_queries)
+
+
+def test_the_map_page_and_near_me(client, django_assert_max_num_queries):
+    """The map page's table and "near me" list every place: no query per place (the table reads
+    its columns with ``values_list``; "near me" reads three columns per place, then builds
+    instances only for what it shows). A search (``q``) is never cached: each read is built."""
+
+    def make(i):
+        PlaceFactory(name=f"Lieu cartographié {i:02}", commune=commune(CODES[i % len(CODES)]))
+
+    for url, marker in (
+        (reverse("places:place_map") + "?q=cartographie", "Lieu cartographié"),
+        (reverse("places:place_near") + "?code=33063&minutes=120", None),
+    ):
+        PlaceFactory._meta.model.objects.filter(name__startswith="Lieu cartographié").delete()
+        assert_rows_cost_no_query(client, url, make, django_assert_max_num_queries, marker)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from tierslieux.core.permissions import permission_required
 from tierslieux.core.region_choice import served_name
-from tierslieux.places import mapdata, nearby, selectors
+from tierslieux.places import mapdata, maptable, nearby, selectors
 from tierslieux.places.forms import PlaceFilterForm
 from tierslieux.territory import selectors as territory_selectors
 
@@ -59,7 +59,7 @@ def _filters(request: HttpRequest) -> tuple[PlaceFilterForm, selectors.PlaceFilt
 @permission_required("places.view_map")
 def place_map(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    places = selectors.place_list(user=request.user, filters=filters)
+    places_count, places_rows = maptable.map_table(user=request.user, filters=filters)
     query = request.GET.urlencode()
     suffix = f"?{query}" if query else ""
     config = {
@@ -84,7 +84,8 @@ def place_map(request: HttpRequest) -> HttpResponse:
     }
     context = {
         "form": form,
-        "places": places,
+        "places_count": places_count,
+        "places_rows": places_rows,
         "config": config,
         "list_url": reverse("places:place_list") + suffix,
         "data_attribution": MAP_DATA_ATTRIBUTION,
