@@ -365,7 +365,11 @@ def main() -> None:
     header = f"{'choice':6} {'url':28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'KiB':>8}  load"
     print(header)
     for choice in region_choices(args):
-        for label, url in urls_for(choice):
+        urls = urls_for(choice)
+        if not urls:
+            print(f"{choice:6} no published place in this region: skipped")
+            continue
+        for label, url in urls:
             row = time_url(client, url, requests=args.requests, warmup=args.warmup)
             row.update(choice=choice or "-", label=label)
             rows.append(row)
