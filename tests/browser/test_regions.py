@@ -1,30 +1,21 @@
 """A visitor switches the public pages between Nouvelle-Aquitaine, Auvergne-Rhône-Alpes and
 every region served, with the switcher's links (no JavaScript needed), and the places listed
 change with the choice: the directory, the map (its markers come from the map data of the
-region chosen) and the open data page (ADR 0030). Rendered in English."""
+region chosen) and the open data page (ADR 0030). Rendered in English (``page_en``: locale
+en-US and the ``django_language=en`` cookie); axe finds no serious violation in the switcher."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.test_accessibility import axe_violations
 from tests.places.second_region import two_regions_serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REGION_84 = ["Atelier lyonnais", "Coworking de Villeurbanne", "Fablab grenoblois"]
 REGION_75 = ["Coworking bordelais", "Tiers-lieu limougeaud"]
-
-
-@pytest.fixture
-def english_page(browser, live_server, territory):
-    context = browser.new_context(locale="en-US", base_url=live_server.url)
-    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    page.wait_for_load_state("networkidle", timeout=20_000)
-    context.close()
 
 
 def _cards(page):
@@ -37,9 +28,9 @@ def _expect_only(page, names):
         expect(_cards(page).filter(has_text=name)).to_have_count(1)
 
 
-def test_visitor_switches_between_two_regions_and_all_of_them(english_page, settings):
+def test_visitor_switches_between_two_regions_and_all_of_them(page_en, settings):
     two_regions_serve(settings)
-    page = english_page
+    page = page_en
 
     page.goto("/tiers-lieux/")
     switcher = page.get_by_role("navigation", name="Territory shown")
@@ -47,6 +38,8 @@ def test_visitor_switches_between_two_regions_and_all_of_them(english_page, sett
         "aria-current", "page"
     )
     _expect_only(page, REGION_84 + REGION_75)
+    # The switcher and the region select add no serious accessibility violation.
+    assert axe_violations(page) == []
 
     switcher.get_by_role("link", name="Nouvelle-Aquitaine").click()
     expect(page).to_have_url(re.compile(r"region=75"))
