@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.accounts.factories import OrganisationFactory, UserFactory
-from tests.calls.factories import CallFactory
+from tests.calls.factories import ApplicationFactory, CallFactory
 from tests.places.second_region import two_regions_serve
 from tests.premises.conftest import offer_values
 from tests.training.factories import SessionFactory
@@ -65,3 +65,21 @@ def test_public_premises_per_region(client, two_regions):
     assert 'class="region-switcher"' in page
     page = client.get(reverse("premises:offer_list"), {"region": "75"}, **EN).content.decode()
     assert "École de Lyon" not in page and "École de Guéret" in page
+
+
+def test_funded_projects_page_and_api_per_region(client, two_regions):
+    ApplicationFactory(accepted=True, title="Projet aquitain", call=CallFactory(region_code="75"))
+    ApplicationFactory(
+        accepted=True,
+        title="Projet rhônalpin",
+        commune=two_regions.lyon.commune,
+        call=CallFactory(region_code="84"),
+    )
+    page = client.get(reverse("calls:funded_list"), {"region": "84"}, **EN).content.decode()
+    assert "Projet rhônalpin" in page and "Projet aquitain" not in page
+    assert 'value="69"' in page and 'value="24"' not in page
+    page = client.get(reverse("calls:funded_list"), **EN).content.decode()
+    assert "Projet rhônalpin" in page and "Projet aquitain" in page
+    body = client.get("/api/v1/projets-finances", {"region": "75"}).json()
+    assert [p["nom"] for p in body["items"]] == ["Projet aquitain"]
+    assert client.get("/api/v1/projets-finances", {"region": "53"}).status_code == 422

@@ -62,6 +62,12 @@ class FundedProjectPage(Schema):
 
 class FundedFilters(Schema):
     annee: int | None = Field(None, ge=FIRST_YEAR, le=2100, description="Budget year.")
+    region: str = Field(
+        "",
+        pattern=_OPTIONAL_REGION,
+        description="INSEE code of a served region: the projects of its calls; `all` or nothing: "
+        "every region served. A region not served is a 422.",
+    )
     departement: str = Field("", pattern=_OPTIONAL_DEPARTEMENT)
     limit: int = Field(100, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=1_000_000)
@@ -80,7 +86,7 @@ def funded_projects_view(
     """Accepted applications with their grant, latest year first, as the public page."""
     _require(request, "calls.funded_view")
     projects = call_selectors.funded_projects_list(
-        year=filters.annee, departement=filters.departement
+        year=filters.annee, departement=filters.departement, region=_region_code(filters.region)
     )
     page = projects[filters.offset : filters.offset + filters.limit]
     cache_publicly(response)
@@ -116,6 +122,14 @@ class OpenCallOut(Schema):
     url: str = Field(description="Path of the call's public page.")
 
 
+def _region_code(value: str) -> str:
+    """The code a ``region`` parameter chooses ("" for every served region); 422 if not served."""
+    try:
+        return region_choice(value).code
+    except RegionNotServed as refused:
+        raise ApiProblem(422, str(refused), errors={"region": [str(refused)]}) from None
+
+
 @router.get(
     "/appels/ouverts",
     response={200: list[OpenCallOut], **PUBLIC_ERRORS},
@@ -136,11 +150,7 @@ def calls_open_view(
     ),
 ) -> list[dict[str, Any]]:
     _require(request, "calls.view")
-    try:
-        choice = region_choice(region)
-    except RegionNotServed as refused:
-        raise ApiProblem(422, str(refused), errors={"region": [str(refused)]}) from None
-    calls = call_selectors.call_list_by_status(on=clock.today(), region=choice.code).open
+    calls = call_selectors.call_list_by_status(on=clock.today(), region=_region_code(region)).open
     cache_publicly(response)
     return [
         {

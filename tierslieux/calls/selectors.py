@@ -382,9 +382,10 @@ class FundedProject:
 
 
 def funded_projects_list(
-    *, year: int | None = None, departement: str = "", min_cents: int = 0
+    *, year: int | None = None, departement: str = "", min_cents: int = 0, region: str = ""
 ) -> list[FundedProject]:
-    """Accepted applications with their grant: public information (name, commune, amount)."""
+    """Accepted applications with their grant: public information (name, commune, amount);
+    of the calls of one region when ``region`` is given (its INSEE code)."""
     applications = (
         Application.objects.funded()
         .select_related("call", "commune", "organisation", "decision")
@@ -392,6 +393,8 @@ def funded_projects_list(
     )
     if year is not None:
         applications = applications.filter(call__year=year)
+    if region:
+        applications = applications.filter(call__region_code=region)
     if departement:
         applications = applications.filter(commune__departement_id=departement)
     if min_cents:
