@@ -54,6 +54,16 @@ def test_visitor_switches_between_two_regions_and_all_of_them(page_en, settings)
     page.get_by_label("Département").select_option("38")
     page.get_by_role("button", name="Search").click()
     _expect_only(page, ["Fablab grenoblois"])
+    # Choosing another region in the form (HTMX updates the results on change) reloads the
+    # page: the switcher and the département choices follow.
+    page.get_by_label("Region").select_option("75")
+    expect(
+        page.get_by_role("navigation", name="Territory shown").get_by_role(
+            "link", name="Nouvelle-Aquitaine"
+        )
+    ).to_have_attribute("aria-current", "page")
+    expect(page.get_by_label("Département").locator('option[value="33"]')).to_have_count(1)
+    _expect_only(page, REGION_75)
 
     # The map of the region chosen: its markers come from that region's map data.
     page.goto("/tiers-lieux/carte/?region=84")

@@ -171,3 +171,31 @@ def test_reset_links_keep_the_region(client, two_regions):
     assert 'href="/tiers-lieux/?region=84">Reset</a>' in page
     page = client.get(reverse("places:place_map"), {"region": "84", "kind": "fablab"}, **EN)
     assert 'href="/tiers-lieux/carte/?region=84">Clear the filters</a>' in page.content.decode()
+
+
+def test_htmx_filtering_reloads_the_page_when_the_region_changes(client, two_regions):
+    """The directory's form updates the results with HTMX; a new region also changes the form's
+    choices and the switcher, so the whole page is reloaded (``HX-Redirect``)."""
+    url = reverse("places:place_list")
+    htmx = {"HTTP_HX_REQUEST": "true", **EN}
+    moved = client.get(
+        url,
+        {"region": "84"},
+        HTTP_HX_CURRENT_URL="http://testserver/tiers-lieux/?region=75",
+        **htmx,
+    )
+    assert moved.status_code == 204
+    assert moved["HX-Redirect"] == "/tiers-lieux/?region=84"
+    same = client.get(
+        url,
+        {"region": "84", "kind": "fablab"},
+        HTTP_HX_CURRENT_URL="http://testserver/tiers-lieux/?region=84",
+        **htmx,
+    )
+    assert same.status_code == 200 and "HX-Redirect" not in same
+    assert 'class="region-switcher"' not in same.content.decode()  # the results fragment
+    # Without a region in the current URL, the page showed every region (the default).
+    default = client.get(
+        url, {"region": "all"}, HTTP_HX_CURRENT_URL="http://testserver/tiers-lieux/", **htmx
+    )
+    assert default.status_code == 200

@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from tierslieux.core.regions import ALL, REGIONS, region_name
@@ -125,6 +127,16 @@ def region_choice_checked(query: Mapping[str, Any]) -> tuple[RegionChoice, str]:
         return region_choice_from_query(query), ""
     except RegionNotServed as refused:
         return default_choice(), str(refused)
+
+
+def region_changed(*, query: Mapping[str, Any], current_url: str | None) -> bool:
+    """Whether ``query`` asks for another region than the page at ``current_url`` shows (an
+    HTMX request from a page whose region select changed: its département and EPCI choices,
+    and the switcher, must be those of the new region, so the whole page is reloaded)."""
+    if not current_url:
+        return False
+    shown = QueryDict(urlsplit(current_url).query)
+    return region_choice_checked(query)[0] != region_choice_checked(shown)[0]
 
 
 SWITCH_DROPS = frozenset({PARAM, "page", "departement", "epci", "commune", "code", "place"})
