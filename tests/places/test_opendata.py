@@ -300,3 +300,24 @@ def test_csv_value(value, text):
 def test_filters_from_query_ignores_unknown_keys():
     filters = opendata.filters_from_query({"departement": " 33 ", "page": "2"})
     assert filters == opendata.PlaceFilters(departement="33")
+
+
+def test_downloads_are_written_once_per_state_of_the_directory(client, db):
+    """The files are cached (gzipped) per state of the directory: a new place is in the next
+    download, and a client that accepts gzip gets the compressed bytes."""
+    import gzip
+
+    from tests.places.factories import PlaceFactory
+
+    PlaceFactory(name="Premier lieu")
+    url = reverse("places:opendata_csv")
+    first = b"".join(client.get(url).streaming_content).decode()
+    assert "Premier lieu" in first
+    PlaceFactory(name="Second lieu")
+    second = b"".join(client.get(url).streaming_content).decode()
+    assert "Premier lieu" in second and "Second lieu" in second
+    zipped = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(b"".join(zipped.streaming_content)).decode() == second
+    geojson = client.get(reverse("places:opendata_geojson"), HTTP_ACCEPT_ENCODING="gzip")
+    assert b"Second lieu" in gzip.decompress(b"".join(geojson.streaming_content))

@@ -287,3 +287,41 @@ def test_the_national_comparison_of_the_mesh(client, settings, django_assert_max
         response = _get(client, url)
     assert 'id="national-departements"' in response.content.decode()
     assert response.content.decode().count("<tr data-code=") == 1 + 12
+
+
+def _two_regions(settings):
+    from tests.places.second_region import two_regions_serve
+
+    return two_regions_serve(settings)
+
+
+def test_the_directory_of_one_region_among_several(client, settings, django_assert_max_num_queries):
+    """``?region=84`` of a deployment serving two regions: no query per place either."""
+    lyon = _two_regions(settings).lyon.commune
+
+    def make(i):
+        PlaceFactory(name=f"Lieu rhodanien {i:02}", commune=lyon)
+
+    for url in (
+        reverse("places:place_list") + "?region=84",
+        reverse("places:place_list") + "?region=84&departement=69&kind=coworking",
+        reverse("api:place_list") + "?region=84&departement=69",
+    ):
+        PlaceFactory._meta.model.objects.filter(name__startswith="Lieu rhodanien").delete()
+        assert_rows_cost_no_query(client, url, make, django_assert_max_num_queries)
+
+
+def test_the_map_page_and_near_me(client, django_assert_max_num_queries):
+    """The map page's table and "near me" list every place: no query per place (the table reads
+    its columns with ``values_list``; "near me" reads three columns per place, then builds
+    instances only for what it shows). A search (``q``) is never cached: each read is built."""
+
+    def make(i):
+        PlaceFactory(name=f"Lieu cartographié {i:02}", commune=commune(CODES[i % len(CODES)]))
+
+    for url, marker in (
+        (reverse("places:place_map") + "?q=cartographie", "Lieu cartographié"),
+        (reverse("places:place_near") + "?code=33063&minutes=120", None),
+    ):
+        PlaceFactory._meta.model.objects.filter(name__startswith="Lieu cartographié").delete()
+        assert_rows_cost_no_query(client, url, make, django_assert_max_num_queries, marker)

@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from tierslieux.api.auth import api_user, write_auth
-from tierslieux.api.problems import problem_response
+from tierslieux.api.problems import ApiProblem, problem_response
 from tierslieux.api.schemas import (
     DEPARTEMENT,
     EMAIL,
@@ -35,12 +35,14 @@ from tierslieux.api.schemas import (
     MAX_ID,
     NO_NUL,
     PUBLIC_ERRORS,
+    REGION,
     ConflictOut,
     ErrorOut,
     Text,
     ValidationErrorOut,
 )
 from tierslieux.core.permissions import user_can
+from tierslieux.core.region_choice import RegionNotServed, region_choice
 from tierslieux.places.models import (
     LegalForm,
     LocationPrecision,
@@ -51,7 +53,13 @@ from tierslieux.places.models import (
     PlaceState,
 )
 from tierslieux.places.opendata import place_record
-from tierslieux.places.selectors import PlaceFilters, place_get, place_list, place_same_name_get
+from tierslieux.places.selectors import (
+    PlaceFilters,
+    place_filters_errors,
+    place_get,
+    place_list,
+    place_same_name_get,
+)
 from tierslieux.places.services_write import place_create, place_update
 
 router = Router(tags=["tiers-lieux"])
@@ -102,6 +110,14 @@ class PlaceFiltersIn(Schema):
     """The directory's filters (all optional, combined with AND)."""
 
     q: str = Field("", max_length=200, pattern=NO_NUL, description="Words searched.")
+    region: str = Field(
+        "",
+        pattern=_optional(REGION),
+        description=(
+            "INSEE code of a served region (e.g. 84), or `all` (the default: every region the "
+            "deployment serves). A region not served is a 422."
+        ),
+    )
     departement: str = Field(
         "", pattern=_optional(DEPARTEMENT), description="Code of the département (e.g. 33)."
     )
@@ -112,8 +128,15 @@ class PlaceFiltersIn(Schema):
     state: PlaceState | None = None
 
     def to_filters(self) -> PlaceFilters:
-        return PlaceFilters(
+        """The filters; a region not served, or a territorial code outside the regions
+        chosen, is a 422 problem naming the parameter."""
+        try:
+            choice = region_choice(self.region)
+        except RegionNotServed as refused:
+            raise ApiProblem(422, str(refused), errors={"region": [str(refused)]}) from None
+        filters = PlaceFilters(
             q=self.q,
+            region=choice.code,
             departement=self.departement,
             epci=self.epci,
             commune=self.commune,
@@ -121,6 +144,11 @@ class PlaceFiltersIn(Schema):
             service=self.service or "",
             state=self.state or "",
         )
+        errors = place_filters_errors(filters=filters, regions=choice.codes)
+        if errors:
+            detail = _("A territorial filter names no part of the regions chosen.")
+            raise ApiProblem(422, detail, errors={k: [v] for k, v in errors.items()})
+        return filters
 
 
 class PlaceOut(Schema):

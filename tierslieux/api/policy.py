@@ -16,11 +16,13 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from tierslieux.api.auth import api_user
+from tierslieux.api.problems import ApiProblem
 from tierslieux.api.schemas import DEPARTEMENT, PUBLIC_ERRORS, ErrorOut, cache_publicly
 from tierslieux.calls import selectors as call_selectors
 from tierslieux.calls.models import CallKind
 from tierslieux.core import clock
 from tierslieux.core.permissions import user_can
+from tierslieux.core.region_choice import RegionNotServed, region_choice
 from tierslieux.dashboard.selectors import indicators_compute, series_dates, territory_choices
 
 router = Router(tags=["politique"])
@@ -29,6 +31,7 @@ MAX_LIMIT = 500
 FIRST_YEAR = 2010  # as the dashboard's year choices
 INDICATORS_CACHE_SECONDS = 300
 _OPTIONAL_DEPARTEMENT = r"^(\d{2,3}|2[AB])?$"
+_OPTIONAL_REGION = r"^(\d{2}|all)?$"
 
 
 def _require(request: HttpRequest, action: str) -> None:
@@ -59,6 +62,12 @@ class FundedProjectPage(Schema):
 
 class FundedFilters(Schema):
     annee: int | None = Field(None, ge=FIRST_YEAR, le=2100, description="Budget year.")
+    region: str = Field(
+        "",
+        pattern=_OPTIONAL_REGION,
+        description="INSEE code of a served region: the projects of its calls; `all` or nothing: "
+        "every region served. A region not served is a 422.",
+    )
     departement: str = Field("", pattern=_OPTIONAL_DEPARTEMENT)
     limit: int = Field(100, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=1_000_000)
@@ -77,7 +86,7 @@ def funded_projects_view(
     """Accepted applications with their grant, latest year first, as the public page."""
     _require(request, "calls.funded_view")
     projects = call_selectors.funded_projects_list(
-        year=filters.annee, departement=filters.departement
+        year=filters.annee, departement=filters.departement, region=_region_code(filters.region)
     )
     page = projects[filters.offset : filters.offset + filters.limit]
     cache_publicly(response)
@@ -113,6 +122,14 @@ class OpenCallOut(Schema):
     url: str = Field(description="Path of the call's public page.")
 
 
+def _region_code(value: str) -> str:
+    """The code a ``region`` parameter chooses ("" for every served region); 422 if not served."""
+    try:
+        return region_choice(value).code
+    except RegionNotServed as refused:
+        raise ApiProblem(422, str(refused), errors={"region": [str(refused)]}) from None
+
+
 @router.get(
     "/appels/ouverts",
     response={200: list[OpenCallOut], **PUBLIC_ERRORS},
@@ -120,9 +137,20 @@ class OpenCallOut(Schema):
     operation_id="calls_open",
     url_name="calls_open",
 )
-def calls_open_view(request: HttpRequest, response: HttpResponse) -> list[dict[str, Any]]:
+def calls_open_view(
+    request: HttpRequest,
+    response: HttpResponse,
+    region: str = Query(
+        "",
+        pattern=_OPTIONAL_REGION,
+        description=(
+            "INSEE code of a served region (e.g. 84): its calls only; `all` or nothing: the "
+            "calls of every region served. A region not served is a 422."
+        ),
+    ),
+) -> list[dict[str, Any]]:
     _require(request, "calls.view")
-    calls = call_selectors.call_list_by_status(on=clock.today()).open
+    calls = call_selectors.call_list_by_status(on=clock.today(), region=_region_code(region)).open
     cache_publicly(response)
     return [
         {

@@ -16,6 +16,7 @@ INSEE_COMMUNE = r"^(\d{5}|2[AB]\d{3})$"
 POSTCODE = r"^\d{5}$"
 DEPARTEMENT = r"^(\d{2,3}|2[AB])$"
 EPCI_SIREN = r"^\d{9}$"
+REGION = r"^(\d{2}|all)$"  # an INSEE region code, or every served region
 # Subsets of what Django's EmailValidator and URLValidator accept, so that every value the
 # schema allows is accepted by the model too (ASCII names; an IDN is written as xn--).
 _LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"

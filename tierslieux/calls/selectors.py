@@ -386,9 +386,10 @@ class FundedProject:
 
 
 def funded_projects_list(
-    *, year: int | None = None, departement: str = "", min_cents: int = 0
+    *, year: int | None = None, departement: str = "", min_cents: int = 0, region: str = ""
 ) -> list[FundedProject]:
-    """Accepted applications with their grant: public information (name, commune, amount)."""
+    """Accepted applications with their grant: public information (name, commune, amount);
+    of the calls of one region when ``region`` is given (its INSEE code)."""
     applications = (
         Application.objects.funded()
         .select_related("call", "commune", "organisation", "decision")
@@ -396,6 +397,8 @@ def funded_projects_list(
     )
     if year is not None:
         applications = applications.filter(call__year=year)
+    if region:
+        applications = applications.filter(call__region_code=region)
     if departement:
         applications = applications.filter(commune__departement_id=departement)
     if min_cents:
@@ -424,9 +427,12 @@ class CallsByStatus:
     past: list[Call]
 
 
-def call_list_by_status(*, on: datetime.date) -> CallsByStatus:
-    """Open calls (closing first), coming calls, and past calls (most recent first)."""
+def call_list_by_status(*, on: datetime.date, region: str = "") -> CallsByStatus:
+    """Open calls (closing first), coming calls, and past calls (most recent first); of one
+    region when ``region`` is given (its INSEE code), of every region otherwise."""
     calls = Call.objects.order_by("closes_on", "name")
+    if region:
+        calls = calls.filter(region_code=region)
     return CallsByStatus(
         open=list(calls.open(on)),
         coming=list(calls.filter(opens_on__gt=on)),

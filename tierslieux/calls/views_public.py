@@ -17,6 +17,7 @@ from tierslieux.core import clock
 from tierslieux.core.money import format_euros
 from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import permission_required, user_can
+from tierslieux.core.region_choice import is_multi_region, region_choice_checked
 from tierslieux.territory.models import Departement
 
 
@@ -29,7 +30,8 @@ def _with_euros(call: Call) -> Call:
 @require_GET
 def call_list(request: HttpRequest) -> HttpResponse:
     today = clock.today()
-    calls = selectors.call_list_by_status(on=today)
+    region = region_choice_checked(request.GET)[0]  # the switcher shows a bad value's error
+    calls = selectors.call_list_by_status(on=today, region=region.code)
     context = {
         "open_calls": [_with_euros(c) for c in calls.open],
         "coming_calls": [_with_euros(c) for c in calls.coming],
@@ -70,7 +72,11 @@ class FundedFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         years = selectors.call_years()
         self.fields["year"].choices = [("", _("All")), *((y, str(y)) for y in years)]
-        departements = Departement.objects.filter(region_code=settings.TERRITORY_REGION_CODE)
+        self.region_choice = region_choice_checked(self.data)[0]
+        regions = (
+            self.region_choice.codes if is_multi_region() else [settings.TERRITORY_REGION_CODE]
+        )
+        departements = Departement.objects.filter(region_code__in=regions)
         self.fields["departement"].choices = [
             ("", _("All")),
             *((d.code, f"{d.name} ({d.code})") for d in departements.order_by("code")),
@@ -92,9 +98,9 @@ class FundedRow:
 @permission_required("calls.funded_view")
 def funded_list(request: HttpRequest) -> HttpResponse:
     form = FundedFilterForm(request.GET or None)
-    filters = {}
+    filters = {"region": form.region_choice.code}
     if form.is_bound and form.is_valid():
-        filters = {
+        filters |= {
             "year": form.cleaned_data["year"],
             "departement": form.cleaned_data["departement"],
         }

@@ -1,14 +1,17 @@
 """Forms of the directory: filters, proposals, review, import upload."""
 
 from django import forms
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from tierslieux.core import region_choice as regions
 from tierslieux.core.links import validate_http_url
 from tierslieux.core.uploads import UploadPolicy, check_upload
 from tierslieux.places.importers import READERS
 from tierslieux.places.models import PlaceKind, PlaceService, PlaceSource, PlaceState
+from tierslieux.places.selectors import PlaceFilters
 from tierslieux.territory.forms import CommuneField
-from tierslieux.territory.models import Departement, Epci
+from tierslieux.territory.models import Commune, Departement, Epci
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 IMPORT_EXTENSIONS = {
@@ -23,8 +26,33 @@ def _blank(choices) -> list[tuple[str, str]]:
     return [("", _("All")), *choices]
 
 
+CHOICES_CACHE_SECONDS = 3600
+
+
+def territory_choices(codes: tuple[str, ...]) -> tuple[list, list]:
+    """(code, label) of the départements and of the EPCI of the regions ``codes``, kept in the
+    cache per territory loaded (its commune count, as ``towns_json``): nationally, reading the
+    1,250 EPCI through 35,000 communes at each directory or map page cost more than the page."""
+
+    def build() -> tuple[list, list]:
+        departements = Departement.objects.filter(region_code__in=codes)
+        epcis = Epci.objects.filter(communes__departement__region_code__in=codes).distinct()
+        return (
+            [(d.code, f"{d.name} ({d.code})") for d in departements],
+            [(e.code, e.name) for e in epcis.order_by("name")],
+        )
+
+    key = f"places-filter-choices:v1:{','.join(codes)}:{Commune.objects.count()}"
+    return cache.get_or_set(key, build, CHOICES_CACHE_SECONDS)
+
+
 class PlaceFilterForm(forms.Form):
+    """The directory's filters. The territory's choices (départements, EPCI, commune) are those
+    of the region the visitor chose (``?region=``, ADR 0030); the region field itself is shown
+    only when the deployment serves several regions."""
+
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    region = forms.ChoiceField(label=_("Region"), required=False)
     departement = forms.ChoiceField(label=_("Département"), required=False)
     epci = forms.ChoiceField(label=_("EPCI"), required=False)
     commune = CommuneField(label=_("Commune"), required=False, help_text="")
@@ -34,19 +62,64 @@ class PlaceFilterForm(forms.Form):
     )
     state = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(PlaceState.choices))
 
-    def __init__(self, *args, region_code: str, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        departements = Departement.objects.filter(region_code=region_code)
-        self.fields["departement"].choices = _blank(
-            [(d.code, f"{d.name} ({d.code})") for d in departements]
-        )
-        epcis = Epci.objects.filter(communes__departement__region_code=region_code).distinct()
-        self.fields["epci"].choices = _blank([(e.code, e.name) for e in epcis.order_by("name")])
+        self.region_error = ""
+        try:
+            self.region_choice = regions.region_choice_from_query(self.data)
+        except regions.RegionNotServed as refused:
+            self.region_choice, self.region_error = regions.default_choice(), str(refused)
+        if regions.is_multi_region():
+            if self.is_bound and regions.PARAM not in self.data:
+                self.data = self.data.copy()  # the select shows the region the list holds
+                self.data[regions.PARAM] = self.region_choice.value
+            field = self.fields["region"]
+            field.choices = regions.region_choices()
+            if self.region_error:
+                field.error_messages = {**field.error_messages, "invalid_choice": self.region_error}
+            self.initial["region"] = self.region_choice.value
+        else:
+            del self.fields["region"]
+        departements, epcis = territory_choices(self.region_choice.codes)
+        self.departement_codes = {code for code, _label in departements}
+        self.fields["departement"].choices = _blank(departements)
+        self.fields["epci"].choices = _blank(epcis)
+
+    def clean_region(self) -> str:
+        """The code of the chosen region, "" for all of them."""
+        return self.region_choice.code
 
     def clean_commune(self) -> str:
-        """The filter keeps the INSEE code of the commune typed or picked."""
+        """The filter keeps the INSEE code of the commune typed or picked, in the region."""
         commune = self.cleaned_data["commune"]
-        return commune.code if commune is not None else ""
+        if commune is None:
+            return ""
+        if commune.departement_id not in self.departement_codes:
+            raise forms.ValidationError(
+                _("%(commune)s is not in %(region)s: choose the region first.")
+                % {"commune": commune.name, "region": self.region_choice.name}
+            )
+        return commune.code
+
+    def clean(self):
+        data = super().clean()
+        if self.region_error and "region" not in self.fields:
+            self.add_error(None, self.region_error)
+        return data
+
+    @property
+    def region_query(self) -> str:
+        """``?region=<choice>`` when several regions are served (links that reset the other
+        filters keep the region), else ``""``."""
+        if "region" not in self.fields:
+            return ""
+        return f"?{regions.PARAM}={self.region_choice.value}"
+
+    def filters(self) -> PlaceFilters:
+        """The filters to apply: those of a valid form, else the chosen region only."""
+        if self.is_bound and self.is_valid():
+            return PlaceFilters(**{"region": self.region_choice.code, **self.cleaned_data})
+        return PlaceFilters(region=self.region_choice.code)
 
 
 class PlaceProposalForm(forms.Form):

@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from tierslieux.core import clock
 from tierslieux.core.permissions import user_can
 from tierslieux.core.text import normalize
 from tierslieux.places.models import Place, PlaceProposal, PlaceState, ProposalState
+from tierslieux.territory.models import Commune, Departement
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,8 @@ class PlaceFilters:
     """The directory's filters; empty strings mean "any"."""
 
     q: str = ""
+    region: str = ""
+    """The code of one served region; empty: every region the deployment serves."""
     departement: str = ""
     epci: str = ""
     commune: str = ""
@@ -45,6 +49,8 @@ def place_list(*, user: Any, filters: PlaceFilters | None = None) -> QuerySet[Pl
     places = place_visible_qs(user=user)
     for word in normalize(filters.q).split():
         places = places.filter(search_text__contains=word)
+    if filters.region:
+        places = places.filter(commune__departement__region_code=filters.region)
     if filters.departement:
         places = places.filter(commune__departement_id=filters.departement)
     if filters.epci:
@@ -58,6 +64,25 @@ def place_list(*, user: Any, filters: PlaceFilters | None = None) -> QuerySet[Pl
     if filters.state:
         places = places.filter(state=filters.state)
     return places.order_by("name", "pk")
+
+
+def place_filters_errors(*, filters: PlaceFilters, regions: tuple[str, ...]) -> dict[str, str]:
+    """The territorial filters that name no part of ``regions`` (the served ones, or the one
+    chosen), by filter name: a code of another region is refused, not answered with nothing."""
+    errors: dict[str, str] = {}
+    if filters.departement and not (
+        Departement.objects.filter(code=filters.departement, region_code__in=regions).exists()
+    ):
+        errors["departement"] = _("No département of the regions chosen has this code.")
+    if filters.epci and not (
+        Commune.objects.filter(epci_id=filters.epci, departement__region_code__in=regions).exists()
+    ):
+        errors["epci"] = _("No EPCI of the regions chosen has this SIREN.")
+    if filters.commune and not (
+        Commune.objects.filter(code=filters.commune, departement__region_code__in=regions).exists()
+    ):
+        errors["commune"] = _("No commune of the regions chosen has this INSEE code.")
+    return errors
 
 
 def place_get(*, user: Any, pk: int) -> Place | None:

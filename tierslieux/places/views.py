@@ -15,6 +15,7 @@ from tierslieux.core.models import TaskProgress
 from tierslieux.core.pagination import paginate
 from tierslieux.core.params import query_id
 from tierslieux.core.permissions import permission_required
+from tierslieux.core.region_choice import region_changed
 from tierslieux.core.selectors import task_progress_get
 from tierslieux.core.tasks import TaskLimitReached, task_enqueue, task_progress_checked
 from tierslieux.places import selectors, services, tasks
@@ -33,11 +34,12 @@ PAGE_SIZE = 20
 
 
 def place_list(request: HttpRequest) -> HttpResponse:
-    form = PlaceFilterForm(request.GET or None, region_code=settings.TERRITORY_REGION_CODE)
-    filters = selectors.PlaceFilters()
-    if form.is_bound and form.is_valid():
-        filters = selectors.PlaceFilters(**form.cleaned_data)
-    places = selectors.place_list(user=request.user, filters=filters)
+    if request.htmx and region_changed(query=request.GET, current_url=request.htmx.current_url):
+        response = HttpResponse(status=204)  # the region select changed: reload the page
+        response["HX-Redirect"] = request.get_full_path()
+        return response
+    form = PlaceFilterForm(request.GET or None)
+    places = selectors.place_list(user=request.user, filters=form.filters())
     page = Paginator(places, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -14,7 +14,8 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from tierslieux.core.permissions import permission_required
-from tierslieux.places import mapdata, nearby, selectors
+from tierslieux.core.region_choice import served_name
+from tierslieux.places import mapdata, maptable, nearby, selectors
 from tierslieux.places.forms import PlaceFilterForm
 from tierslieux.territory import selectors as territory_selectors
 
@@ -50,17 +51,15 @@ class NearForm(forms.Form):
 
 def _filters(request: HttpRequest) -> tuple[PlaceFilterForm, selectors.PlaceFilters]:
     """The directory's filters, read from the query string exactly as the directory does."""
-    form = PlaceFilterForm(request.GET or None, region_code=settings.TERRITORY_REGION_CODE)
-    if form.is_bound and form.is_valid():
-        return form, selectors.PlaceFilters(**form.cleaned_data)
-    return form, selectors.PlaceFilters()
+    form = PlaceFilterForm(request.GET or None)
+    return form, form.filters()
 
 
 @require_GET
 @permission_required("places.view_map")
 def place_map(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    places = selectors.place_list(user=request.user, filters=filters)
+    places_count, places_rows = maptable.map_table(user=request.user, filters=filters)
     query = request.GET.urlencode()
     suffix = f"?{query}" if query else ""
     config = {
@@ -85,7 +84,8 @@ def place_map(request: HttpRequest) -> HttpResponse:
     }
     context = {
         "form": form,
-        "places": places,
+        "places_count": places_count,
+        "places_rows": places_rows,
         "config": config,
         "list_url": reverse("places:place_list") + suffix,
         "data_attribution": MAP_DATA_ATTRIBUTION,
@@ -102,7 +102,11 @@ def places_geojson(request: HttpRequest) -> HttpResponse:
     answered 304 to a browser that holds the current version.
     """
     # Without filters (the map as it opens), no form: its choices cost three queries.
-    filters = _filters(request)[1] if request.GET else selectors.PlaceFilters()
+    filters = selectors.PlaceFilters()
+    if request.GET:
+        form, filters = _filters(request)
+        if form.region_error:
+            return HttpResponseBadRequest(form.region_error, content_type="text/plain")
     etag = mapdata.map_feed_etag(user=request.user, filters=filters)
     response = get_conditional_response(request, etag=etag)
     if response is None:
@@ -171,7 +175,7 @@ def place_near(request: HttpRequest) -> HttpResponse:
                     "No commune of %(region)s matches “%(query)s”. Type the name of a commune "
                     "or a five-digit postcode."
                 )
-                % {"region": settings.TERRITORY_REGION_NAME, "query": choice.query},
+                % {"region": served_name(), "query": choice.query},
             )
     context = {
         "form": form,

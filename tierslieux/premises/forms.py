@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tierslieux.accounts.models import Organisation, OrganisationKind
 from tierslieux.core.forms import LenientDecimalField
+from tierslieux.core.region_choice import region_choice_checked
 from tierslieux.premises.models import BuildingState
 from tierslieux.premises.selectors import OfferFilters
 from tierslieux.premises.services import photos_check
@@ -136,11 +137,19 @@ class OfferFilterForm(forms.Form):
         label=_("Rent at most (€ per m² and month)"), required=False, min_value=0, max_digits=8
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.region_choice = region_choice_checked(self.data)[0]
+        if self.region_choice.code:  # one region of several: its départements only
+            departements = Departement.objects.filter(region_code=self.region_choice.code)
+            self.fields["departement"].queryset = departements.order_by("code")
+
     def filters(self) -> OfferFilters:
         if not self.is_valid():
-            return OfferFilters()
+            return OfferFilters(region=self.region_choice.code)
         data = self.cleaned_data
         return OfferFilters(
+            region=self.region_choice.code,
             departement=data["departement"].code if data.get("departement") else "",
             state=data.get("state") or "",
             building_state=data.get("building_state") or "",

@@ -71,6 +71,8 @@ def user_may_see_contact(user: Any, offer: PremisesOffer) -> bool:
 
 @dataclass(frozen=True)
 class OfferFilters:
+    region: str = ""
+    """INSEE code of one region; empty: every region served."""
     departement: str = ""
     state: str = ""
     building_state: str = ""
@@ -82,6 +84,8 @@ def offers_ranked(*, user: Any, filters: OfferFilters | None = None) -> QuerySet
     """The offers ``user`` may see, those serving the most people without a place first."""
     filters = filters or OfferFilters()
     offers = offers_visible_qs(user=user).select_related("commune", "authority")
+    if filters.region:
+        offers = offers.filter(commune__departement__region_code=filters.region)
     if filters.departement:
         offers = offers.filter(commune__departement_id=filters.departement)
     if filters.state:

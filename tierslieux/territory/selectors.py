@@ -104,6 +104,11 @@ def region_departements() -> QuerySet[Departement]:
     return Departement.objects.filter(region_code=settings.TERRITORY_REGION_CODE).order_by("code")
 
 
+def departements_of(*, regions: tuple[str, ...]) -> QuerySet[Departement]:
+    """The départements of ``regions`` (INSEE codes), by code: the public pages' choice."""
+    return Departement.objects.filter(region_code__in=regions).order_by("code")
+
+
 def departement_table() -> list[DepartementRow]:
     """One row per département of the region: communes, population, rural share, grid."""
     arrays = communes_arrays()

@@ -49,9 +49,11 @@ def session_list(*, user) -> QuerySet[Session]:
 
 
 def session_upcoming(
-    *, user, departement: str | None = None, place_id: int | None = None
+    *, user, departement: str | None = None, place_id: int | None = None, region: str = ""
 ) -> QuerySet[Session]:
     sessions = session_list(user=user).filter(ends_at__gt=clock.now())
+    if region:
+        sessions = sessions.filter(place__commune__departement__region_code=region)
     if departement:
         sessions = sessions.filter(place__commune__departement_id=departement)
     if place_id:

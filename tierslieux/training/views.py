@@ -19,7 +19,8 @@ from tierslieux.core.pagination import paginate
 from tierslieux.core.params import query_id
 from tierslieux.core.permissions import permission_required, user_can
 from tierslieux.core.privacy import no_referrer
-from tierslieux.territory.selectors import region_departements
+from tierslieux.core.region_choice import is_multi_region, region_choice_checked
+from tierslieux.territory.selectors import departements_of, region_departements
 from tierslieux.training import certificates, feeds, selectors, services
 from tierslieux.training.forms import CourseForm, RegistrationForm, SessionForm
 from tierslieux.training.workflow import RegistrationState
@@ -89,12 +90,18 @@ def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_GET
 @permission_required("training.view")
 def session_list(request: HttpRequest) -> HttpResponse:
-    departements = region_departements()
+    region = region_choice_checked(request.GET)[0]  # the switcher shows a bad value's error
+    departements = (
+        departements_of(regions=region.codes) if is_multi_region() else region_departements()
+    )
     code = request.GET.get("departement", "")
     chosen = next((d for d in departements if d.code == code), None)
     place_id = query_id(request.GET, "place")
     sessions = selectors.session_upcoming(
-        user=request.user, departement=chosen.code if chosen else None, place_id=place_id
+        user=request.user,
+        departement=chosen.code if chosen else None,
+        place_id=place_id,
+        region=region.code,
     )
     return render(
         request,

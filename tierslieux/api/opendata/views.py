@@ -15,14 +15,20 @@ from tierslieux.agreements import scdl
 from tierslieux.api.opendata.registry import DATASETS, SCHEMAS, dataset_get
 from tierslieux.core.exports import spreadsheet_safe_row, workbook_text_only
 from tierslieux.core.permissions import permission_required
+from tierslieux.core.region_choice import PARAM, is_multi_region, region_choice_checked
 
 SCDL_FILENAME = "subventions-scdl.csv"
+DIRECTORY_FILES = frozenset({"places:opendata_csv", "places:opendata_geojson"})
+"""The downloads that take the directory's filters (``?region=`` among them)."""
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @require_GET
 def dataset_list(request: HttpRequest) -> HttpResponse:
-    """Every dataset with its licence, update date, schema and downloads."""
+    """Every dataset with its licence, update date, schema and downloads; the directory's
+    files hold the places of the region chosen (``?region=``, ADR 0030)."""
+    choice, _error = region_choice_checked(request.GET)
+    directory_query = f"?{PARAM}={choice.value}" if is_multi_region() else ""
     datasets: list[dict[str, Any]] = []
     for dataset in DATASETS:
         datasets.append(
@@ -33,7 +39,12 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
                     reverse("opendata:schema", args=[dataset.schema]) if dataset.schema else ""
                 ),
                 "downloads": [
-                    (r.format, reverse(r.url_name, kwargs=r.kwargs)) for r in dataset.resources
+                    (
+                        r.format,
+                        reverse(r.url_name, kwargs=r.kwargs)
+                        + (directory_query if r.url_name in DIRECTORY_FILES else ""),
+                    )
+                    for r in dataset.resources
                 ],
             }
         )
