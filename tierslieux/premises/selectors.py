@@ -8,7 +8,7 @@ from django.db.models import F, QuerySet
 
 from tierslieux.core.permissions import STAFF_ROLES, has_role, user_can
 from tierslieux.core.roles import Role
-from tierslieux.premises.models import PremisesOffer
+from tierslieux.premises.models import PremisesInterest, PremisesOffer, PremisesPhoto
 from tierslieux.premises.workflow import PUBLIC_STATES, PremisesState
 
 
@@ -54,6 +54,19 @@ def user_may_view_offer(user: Any, offer: PremisesOffer) -> bool:
     return offer.state in PUBLIC_STATES or user_may_manage_offer(user, offer)
 
 
+def user_may_decide_interest(user: Any, obj: Any) -> bool:
+    """Object rule of ``premises.interest_decide``: on an offer or an interest in it, its
+    managers (the offering authority, the Région's staff)."""
+    offer = obj.offer if isinstance(obj, PremisesInterest) else obj
+    return user_may_manage_offer(user, offer)
+
+
+def user_may_withdraw_interest(user: Any, interest: PremisesInterest) -> bool:
+    """Object rule of ``premises.interest_withdraw``: a member of the interested holder."""
+    org = getattr(user, "organisation_id", None)
+    return org is not None and interest.organisation_id == org
+
+
 def user_may_see_contact(user: Any, offer: PremisesOffer) -> bool:
     """The exact address and the contact: logged-in users (holders, staff, authorities)."""
     return user_can(user, "premises.contact_view") and user_can(user, "premises.offer_view", offer)
@@ -94,6 +107,11 @@ def offer_get(*, user: Any, pk: int) -> PremisesOffer | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def photo_get(*, user: Any, pk: int) -> PremisesPhoto | None:
+    """A photo of an offer ``user`` may see, else None."""
+    return PremisesPhoto.objects.filter(pk=pk, offer__in=offers_visible_qs(user=user)).first()
 
 
 def offer_managed_get(*, user: Any, pk: int) -> PremisesOffer | None:
