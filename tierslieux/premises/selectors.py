@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import F, QuerySet
+from django.urls import reverse
 
 from tierslieux.core.permissions import STAFF_ROLES, has_role, user_can
 from tierslieux.core.roles import Role
@@ -134,6 +135,8 @@ def offers_public_features(*, user: Any) -> list[dict[str, Any]]:
         properties: dict[str, Any] = {
             "id": offer.pk,
             "title": offer.title,
+            "url": reverse("premises:offer_detail", args=[offer.pk]),
+            "figure": offer.inhabitants_brought,
             "commune": offer.commune_id,
             "commune_name": offer.commune.name,
             "surface_m2": float(offer.surface_m2),
