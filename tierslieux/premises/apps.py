@@ -30,7 +30,9 @@ class PremisesConfig(AppConfig):
         register_object_rule("premises.offer_view", user_may_view_offer)
         register_object_rule("premises.interest_decide", user_may_decide_interest)
         register_object_rule("premises.interest_withdraw", user_may_withdraw_interest)
-        candidates_source_register("premises", PREMISES_CANDIDATES)
+        candidates_source_register(
+            "premises", PREMISES_CANDIDATES, label=_("Public premises on offer (published)")
+        )
         places_changed_subscribe("premises.match", premises_match_recompute_enqueue)
         map_layer_register(
             MapLayer(
