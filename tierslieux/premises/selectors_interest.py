@@ -88,16 +88,12 @@ def offer_interests(*, user: Any, offer: PremisesOffer) -> list[InterestRow]:
     """The projects interested in ``offer`` with their eligibility: its managers only."""
     if not user_can(user, "premises.interest_decide", offer):
         return []
-    interests = (
-        offer.interests.select_related(
-            "organisation",
-            "application__call",
-            "journal_entry__application__call",
-            "agreement",
-        )
-        .prefetch_related("logs")
-        .order_by("created_at", "pk")
-    )
+    interests = offer.interests.select_related(
+        "organisation",
+        "application__call",
+        "journal_entry__application__call",
+        "agreement",
+    ).order_by("created_at", "pk")
     return [InterestRow(i, interest_eligibility(i, offer=offer)) for i in interests]
 
 
@@ -107,6 +103,18 @@ def holder_interests(*, user: Any, offer: PremisesOffer) -> QuerySet[PremisesInt
     if org is None or not has_role(user, Role.HOLDER):
         return PremisesInterest.objects.none()
     return offer.interests.filter(organisation_id=org).order_by("-created_at", "pk")
+
+
+def holder_interests_all(*, user: Any) -> QuerySet[PremisesInterest]:
+    """Every interest ``user``'s organisation expressed, newest first (its start page)."""
+    org = getattr(user, "organisation_id", None)
+    if org is None or not has_role(user, Role.HOLDER):
+        return PremisesInterest.objects.none()
+    return (
+        PremisesInterest.objects.filter(organisation_id=org)
+        .select_related("offer")
+        .order_by("-created_at", "pk")
+    )
 
 
 def interest_get(*, user: Any, pk: int) -> PremisesInterest | None:
