@@ -83,6 +83,11 @@ class PremisesOffer(BaseModel):
         _("a creation project here would be eligible"), null=True, blank=True
     )
     match_computed_at = models.DateTimeField(_("match computed at"), null=True, blank=True)
+    is_demo = models.BooleanField(
+        _("demo record"),
+        default=False,
+        help_text=_("Made up by the demo records (tierslieux/demo): never in the open data."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

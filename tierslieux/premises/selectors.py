@@ -149,6 +149,7 @@ def offers_public_features(*, user: Any) -> list[dict[str, Any]]:
             "white_zone": offer.white_zone,
             "inhabitants_brought": offer.inhabitants_brought,
             "creation_eligible": offer.creation_eligible,
+            "demo": offer.is_demo,
         }
         if exact:
             properties.update(

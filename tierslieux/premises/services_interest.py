@@ -90,8 +90,10 @@ def premises_interest_express(
     application: Application | None = None,
     journal_entry: JournalEntry | None = None,
     message: str = "",
+    notify: bool = True,
 ) -> PremisesInterest:
-    """A holder says one of its projects is interested in a published offer."""
+    """A holder says one of its projects is interested in a published offer (the authority is
+    told by e-mail unless ``notify`` is false: the demo records)."""
     require(by, "premises.interest_express")
     organisation, label = _project_of(by=by, application=application, journal_entry=journal_entry)
     if offer.state != PremisesState.PUBLISHED:
@@ -129,8 +131,9 @@ def premises_interest_express(
         PremisesInterestLog.objects.create(
             interest=interest, from_state="", to_state=interest.state, by=logged_actor(by)
         )
-        subject, body = emails.interest_expressed_email(interest)
-        send_after_commit(subject, body, _authority_emails(offer))
+        if notify:
+            subject, body = emails.interest_expressed_email(interest)
+            send_after_commit(subject, body, _authority_emails(offer))
     return interest
 
 
