@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.browser.login import log_in
+from tests.browser.test_accessibility import axe_violations
 from tests.calls.factories import ApplicationFactory, CallFactory
 from tierslieux.accounts.models import OrganisationKind
 
@@ -23,7 +24,8 @@ def english(browser, live_server, territory):
     contexts = []
 
     def open_page(user):
-        context = browser.new_context(locale="en-US", base_url=live_server.url)
+        # bypass_csp: the axe script is injected by the test, not served by the product.
+        context = browser.new_context(locale="en-US", base_url=live_server.url, bypass_csp=True)
         context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
         contexts.append(context)
         page = context.new_page()
@@ -96,6 +98,7 @@ def test_an_authority_offers_a_building_a_holder_moves_in(english):
     holder_page.get_by_label("Your project").select_option(
         label="Application: La Fabrique creusoise"
     )
+    assert not axe_violations(holder_page)
     holder_page.get_by_role("button", name="Say my project is interested").click()
     expect(holder_page.locator("#interests .interest-state")).to_have_text("Interested")
 
@@ -105,6 +108,7 @@ def test_an_authority_offers_a_building_a_holder_moves_in(english):
     expect(row).to_have_count(1)
     expect(row.locator(".ami-eligibility")).to_contain_text("works support may be offered")
     expect(row.locator(".creation-eligibility")).to_contain_text("eligible")
+    assert not axe_violations(page), axe_violations(page)
     row.get_by_role("button", name="Accept this project").click()
     expect(page).to_have_url(re.compile(r"/conventions/locaux/\d+/$|/locaux/\d+/$"))
     expect(page.locator("#premises-facts")).to_contain_text("La Fabrique creusoise")
