@@ -101,3 +101,10 @@ def test_decline_and_withdraw_through_the_pages(client, offer, holder, authority
     assert client.post(reverse("premises:interest_withdraw", args=[again.pk])).status_code == 302
     again.refresh_from_db()
     assert again.state == "withdrawn"
+
+
+def test_a_holder_without_a_project_is_told_how_to_get_one(client, offer):
+    client.force_login(UserFactory(holder=True, organisation=OrganisationFactory()))
+    page = client.get(reverse("premises:offer_detail", args=[offer.pk]), **EN).content.decode()
+    assert 'id="no-project"' in page and 'id="interest-form"' not in page
+    assert reverse("calls:call_list") in page

@@ -90,6 +90,9 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "offer": offer,
             "photos": offer.photos.all(),
             "interest_form": interest_form,
+            "holder_without_project": not projects
+            and offer.state == PremisesState.PUBLISHED
+            and user_can(request.user, "premises.interest_express"),
             "my_interests": selectors_interest.holder_interests(user=request.user, offer=offer),
             "interests": [
                 (row, AcceptForm(auto_id=f"accept{row.interest.pk}_%s"))
