@@ -161,6 +161,65 @@
       towns.redraw(); // names go around the groups of places where they settled
     });
   }
+  // Layers registered by other parts of the product (places/map_layers.py), e.g. the public
+  // premises on offer: shown at once, switched off in the layer control.
+  function extraPopup(layer, properties) {
+    var box = document.createElement("div");
+    box.className = "place-popup";
+    var title = document.createElement("p");
+    title.className = "place-popup__name";
+    var link = document.createElement("a");
+    link.href = properties.url;
+    link.textContent = properties.title;
+    title.appendChild(link);
+    box.appendChild(title);
+    var facts = document.createElement("p");
+    facts.className = "place-popup__facts";
+    facts.textContent = properties.commune_name;
+    box.appendChild(facts);
+    if (layer.figureLabel && properties.figure !== null && properties.figure !== undefined) {
+      var figure = document.createElement("p");
+      figure.className = "place-popup__figure";
+      figure.setAttribute("data-figure", String(properties.figure));
+      figure.textContent = layer.figureLabel.replace(
+        "%(count)s",
+        Number(properties.figure).toLocaleString(document.documentElement.lang || undefined)
+      );
+      box.appendChild(figure);
+    }
+    return box;
+  }
+  (config.extraLayers || []).forEach(function (layer) {
+    var group = L.geoJSON(null, {
+      pointToLayer: function (feature, latlng) {
+        return L.marker(latlng, {
+          icon: L.divIcon({
+            className: "map-marker map-marker--" + layer.key,
+            iconSize: [18, 18],
+            iconAnchor: [9, 9],
+            popupAnchor: [0, -9],
+          }),
+          title: feature.properties.title,
+          alt: feature.properties.title,
+          keyboard: true,
+          riseOnHover: true,
+        });
+      },
+      onEachFeature: function (feature, marker) {
+        marker.bindPopup(extraPopup(layer, feature.properties));
+      },
+    });
+    overlays[layer.label] = group;
+    group.addTo(map);
+    getJSON(layer.url)
+      .then(function (data) {
+        group.addData(data);
+        container.setAttribute("data-layer-" + layer.key, String(data.features.length));
+      })
+      .catch(function () {
+        container.setAttribute("data-layer-" + layer.key, "error");
+      });
+  });
   L.control.layers(null, overlays, { collapsed: false }).addTo(map);
   // Without tiles, a town's zoom shows the commune lines under the names (once: the visitor
   // may switch them off again).

@@ -6,7 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from tests.accounts.factories import UserFactory
 from tests.calls.factories import CallFactory
@@ -28,6 +28,7 @@ from tierslieux.calls.workflow import ApplicationState
 from tierslieux.dashboard.models import OtherGrant
 from tierslieux.demo import delete, generator, labels
 from tierslieux.places.models import Place, PlaceSource, PlaceState
+from tierslieux.premises.models import PremisesInterest, PremisesOffer
 from tierslieux.surveys.models import Survey, SurveyInvitation, SurveyResponse
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +87,14 @@ def fingerprint() -> dict:
             )
         ),
         "grants": OtherGrant.objects.filter(is_demo=True).aggregate(s=Sum("committed_cents"))["s"],
+        "premises": sorted(
+            PremisesOffer.objects.filter(is_demo=True).values_list(
+                "title", "commune_id", "state", "rent_per_m2_month", "inhabitants_brought"
+            )
+        ),
+        "interests": sorted(
+            PremisesInterest.objects.values_list("offer__title", "project_label", "state")
+        ),
     }
 
 
@@ -199,6 +208,7 @@ def test_same_seed_same_records_and_delete_keeps_real_records(real_records):
     assert not User.objects.filter(username__startswith=labels.DEMO_USER_PREFIX).exists()
     assert not Survey.objects.exists()
     assert not OtherGrant.objects.exists()
+    assert not PremisesOffer.objects.exists() and not PremisesInterest.objects.exists()
     assert Call.objects.filter(pk=real_call.pk).exists()
     assert Place.objects.filter(pk__in=[p.pk for p in places]).count() == len(places)
 
@@ -318,3 +328,34 @@ def test_current_year_slice_reuses_the_call_of_ensure_demo_call():
     )
     # The same records, whether the call was made by ensure_demo_call or by the generator.
     assert fingerprint() == first
+
+
+def test_premises_on_offer_are_made_through_the_services_and_labelled(real_records):
+    """A few dozen buildings of real communes, labelled demo, their match computed by the
+    service; interests of current-year applications and one accepted match with its agreement."""
+    from tierslieux.territory import mesh
+
+    summary = generator.demo_records_generate(seed=5, from_year=2022, to_year=2023, today=TODAY)
+    offers = PremisesOffer.objects.filter(is_demo=True)
+    assert summary.premises_offers == offers.count() == 30
+    assert not PremisesOffer.objects.filter(is_demo=False).exists()
+    assert all(o.title.endswith(labels.DEMO_SUFFIX) for o in offers)
+    assert all(o.authority.name.endswith(labels.DEMO_SUFFIX) for o in offers)
+    states = dict(offers.values_list("state").annotate(n=Count("pk")))
+    assert states == {"draft": 3, "withdrawn": 2, "published": 24, "reserved": 1}
+    white = offers.filter(white_zone=True).count()
+    assert white >= 15  # two thirds in white zones
+    params = mesh.MeshParams.from_settings()
+    reserved = offers.get(state="reserved")
+    assert reserved.inhabitants_brought == mesh.site_marginal_gain(
+        params, lon=reserved.lon, lat=reserved.lat
+    )
+    accepted = PremisesInterest.objects.get(state="accepted")
+    assert accepted.offer == reserved and accepted.agreement is not None
+    assert accepted.agreement.authority == reserved.authority
+    assert PremisesInterest.objects.count() == summary.premises_interests >= 2
+    assert all(i.created_at.date() <= TODAY for i in PremisesInterest.objects.all())
+    # Never in the open data.
+    from tierslieux.premises.opendata import opendata_records
+
+    assert opendata_records() == []

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from tests.places.factories import PlaceFactory, commune
 from tests.premises.conftest import offer_values
@@ -130,3 +131,44 @@ def test_the_recompute_command_follows_the_places(authority_user):
     assert out.getvalue().strip() == "1 premises offers recomputed"
     offer.refresh_from_db()
     assert offer.inhabitants_brought == 0 and offer.creation_eligible is False
+
+
+def test_the_scenario_page_recommends_among_the_published_premises(client, offers, instructor):
+    """The mesh's scenario form offers the premises as the candidate set (greedy here)."""
+    from tierslieux.core.models import TaskProgress
+
+    gueret, _twin, bayonne = offers
+    client.force_login(instructor)
+    page = client.get(reverse("territory:territory_detail")).content.decode()
+    assert 'name="candidates" value="premises"' in page
+    data = {
+        "minutes": "20",
+        "model": "straight",
+        "detour_factor": "1.3",
+        "speed_kmh": "60",
+        "target": "count",
+        "new": "2",
+        "method": "fast",
+        "demand": "grid",
+        "candidates": "premises",
+    }
+    response = client.post(reverse("territory:scenario_run"), data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    progress = TaskProgress.objects.get()
+    result = progress.result
+    assert result["candidates"] == "premises"
+    chosen = {site["candidate"] for site in result["sites"]}
+    assert chosen <= {str(gueret.pk), str(_twin.pk), str(bayonne.pk)}
+    assert str(bayonne.pk) in chosen and len(chosen & {str(gueret.pk), str(_twin.pk)}) == 1
+
+
+def test_an_empty_candidate_set_is_refused_on_the_scenario_page(client, instructor):
+    client.force_login(instructor)
+    data = {"minutes": "20", "target": "count", "new": "2", "candidates": "premises"}
+    response = client.post(
+        reverse("territory:scenario_run"), data, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert b"This set has no candidate site today" in response.content
+    from tierslieux.core.models import TaskProgress
+
+    assert not TaskProgress.objects.exists()

@@ -421,4 +421,4 @@ def test_the_detour_factor_accepts_a_french_decimal():
     assert params == MeshParams.from_settings(
         minutes=25.0, detour_factor=1.5, speed_kmh=50.0, demand="communes"
     )
-    assert form.recommend_kwargs() == {"new": 3, "exact": False}
+    assert form.recommend_kwargs() == {"new": 3, "exact": False, "candidates": "communes"}

@@ -34,6 +34,8 @@ class World:
     agreement: object
     premises: object
     review: object
+    offer: object
+    """A published premises offer with a photo, an accepted interest and a declined one."""
 
 
 @pytest.fixture
@@ -102,4 +104,46 @@ def world(db) -> World:
     )
     survey = SurveyFactory()
     ResponseFactory(invitation=InvitationFactory(survey=survey, place=place))
-    return World(users, call, applications, agreement, premises, review)
+    offer = _premises_offer(users, applications)
+    return World(users, call, applications, agreement, premises, review, offer)
+
+
+def _premises_offer(users, applications):
+    """Published in the authority's commune, a photo, the holder's draft accepted."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tierslieux.premises import services, services_interest
+    from tierslieux.territory.models import Commune
+
+    gueret = Commune.objects.get(code="23096")
+    offer = services.premises_offer_create(
+        values={
+            "title": "École offerte",
+            "commune": gueret,
+            "address": "1 place de la Mairie",
+            "surface_m2": 120,
+            "rooms": 4,
+            "building_state": "ready",
+            "rent_per_m2_month": 3,
+            "contact_name": "Mairie",
+            "contact_email": "mairie@example.org",
+        },
+        photos=[
+            SimpleUploadedFile(
+                "facade.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, content_type="image/png"
+            )
+        ],
+        by=users["authority"],
+    )
+    services.premises_offer_transition(offer=offer, to="published", by=users["authority"])
+    interest = services_interest.premises_interest_express(
+        offer=offer, application=applications["draft"], by=users["holder"]
+    )
+    services_interest.premises_interest_express(
+        offer=offer, application=applications["submitted"], by=users["holder"]
+    )
+    services_interest.premises_interest_accept(
+        interest=interest, by=users["authority"], notify=False
+    )
+    offer.refresh_from_db()
+    return offer

@@ -173,3 +173,20 @@ def test_shapes_normalise_numbers_and_tokens():
     assert shape("/appels/dossiers/12/instruction/?x=1") == "/appels/dossiers/<n>/instruction/"
     assert shape("/panorama/reponse/abcdefghijklmnopqrstuvwxyz/") == "/panorama/reponse/<token>/"
     assert shape("/conventions/3/convention.pdf") == "/conventions/<n>/convention.pdf"
+
+
+@pytest.mark.django_db
+def test_the_premises_match_is_reached_by_the_authority_and_the_holder(client, world):
+    """The offer's page leads the authority to the agreement of the accepted project; the
+    holder's start page lists its interests; the public map page links to the offers' layer."""
+    links = _start_links(client, world.users["authority"])
+    detail = reverse("premises:offer_detail", args=[world.offer.pk])
+    assert detail in links
+    page = client.get(detail, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    accepted = world.offer.interests.get(state="accepted")
+    agreement = reverse("agreements:premises_detail", args=[accepted.agreement_id])
+    assert agreement in links_of(page, detail)
+    assert client.get(agreement, HTTP_ACCEPT_LANGUAGE="en").status_code == 200
+    photo = reverse("premises:photo_view", args=[world.offer.photos.get().pk])
+    assert f'src="{photo}"' in page and client.get(photo).status_code == 200
+    assert detail in _start_links(client, world.users["holder"])

@@ -246,6 +246,56 @@ def test_the_premises_on_offer(client, django_assert_max_num_queries):
     )
 
 
+def test_the_projects_interested_in_an_offer(client, django_assert_max_num_queries):
+    """The offer's page lists the interested projects with their eligibility, and the
+    projects near it: rows cost no query."""
+    from tests.agreements.factories import JournalEntryFactory
+    from tests.calls.factories import ApplicationFactory
+    from tierslieux.premises.models import PremisesInterest, PremisesOffer
+
+    authority = OrganisationFactory(name="Commune offrant des locaux")
+    place = commune("23096")
+    offer = PremisesOffer.objects.create(
+        authority=authority,
+        title="Bâtiment offert",
+        commune=place,
+        address="1 place de la Mairie",
+        lon=place.lon,
+        lat=place.lat,
+        surface_m2=100,
+        building_state="ready",
+        rent_per_m2_month=3,
+        contact_name="Service patrimoine",
+        contact_email="patrimoine@example.org",
+        state="published",
+        inhabitants_brought=10,
+    )
+
+    def make(i):
+        application = ApplicationFactory(title=f"Projet intéressé {i:02}", commune=place)
+        PremisesInterest.objects.create(
+            offer=offer,
+            organisation=application.organisation,
+            application=application,
+            project_label=application.title,
+        )
+        entry = JournalEntryFactory(project_label=f"Projet suivi {i:02}", commune=place)
+        PremisesInterest.objects.create(
+            offer=offer,
+            organisation=authority,
+            journal_entry=entry,
+            project_label=entry.project_label,
+        )
+
+    assert_rows_cost_no_query(
+        _logged_in(client, instructor=True),
+        reverse("premises:offer_detail", args=[offer.pk]),
+        make,
+        django_assert_max_num_queries,
+        marker="Projet intéressé",
+    )
+
+
 def test_the_training_lists(client, django_assert_max_num_queries):
     from tests.training.factories import CourseFactory, SessionFactory
 

@@ -63,7 +63,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 @admin.register(models.PremisesAgreement)
 class PremisesAgreementAdmin(admin.ModelAdmin):
     list_display = (
-        "place",
+        "tenant_name",
         "authority",
         "surface_m2",
         "yearly_rent_cents",
@@ -71,7 +71,7 @@ class PremisesAgreementAdmin(admin.ModelAdmin):
         "starts_on",
         "renewal_on",
     )
-    search_fields = ("place__name", "authority__name", "address")
+    search_fields = ("place__name", "project_label", "authority__name", "address")
     raw_id_fields = ("place", "application")
 
 

@@ -14,6 +14,7 @@ class AgreementsConfig(AppConfig):
         from tierslieux.agreements import models
         from tierslieux.agreements.scope import regions_register
         from tierslieux.agreements.selectors import (
+            user_may_agree_for_authority,
             user_may_view_agreement,
             user_may_view_premises_agreement,
         )
@@ -22,6 +23,7 @@ class AgreementsConfig(AppConfig):
         register_object_rule("agreements.agreement_view", user_may_view_agreement)
         register_object_rule("agreements.premises_view", user_may_view_premises_agreement)
         regions_register()
+        register_object_rule("agreements.premises_from_match", user_may_agree_for_authority)
 
         auditlog.register(models.Agreement)
         auditlog.register(models.AgreementIndicator)

@@ -372,12 +372,16 @@ class PremisesAgreement(BaseModel):
         on_delete=models.PROTECT,
         related_name="premises_agreements",
     )
+    # Empty for a project that has no tiers-lieu yet (an accepted premises match: ADR 0032).
     place = models.ForeignKey(
         "places.Place",
         verbose_name=_("tiers-lieu"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="premises_agreements",
     )
+    project_label = models.CharField(_("project"), max_length=200, blank=True)
     application = models.ForeignKey(
         "calls.Application",
         verbose_name=_("application"),
@@ -444,10 +448,19 @@ class PremisesAgreement(BaseModel):
                 condition=Q(renewal_on__isnull=True) | Q(renewal_on__gt=F("starts_on")),
                 name="agreements_premises_renewal_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(place__isnull=False) | ~Q(project_label=""),
+                name="agreements_premises_place_or_project",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.place} — {self.authority}"
+        return f"{self.tenant_name} — {self.authority}"
+
+    @property
+    def tenant_name(self) -> str:
+        """The tiers-lieu housed, or the project's name while it has no place yet."""
+        return self.place.name if self.place_id else self.project_label
 
     @property
     def rent_per_m2_cents(self) -> int:

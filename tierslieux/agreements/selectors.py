@@ -369,6 +369,18 @@ def premises_get(*, user: Any, pk: int) -> PremisesAgreement | None:
     return premises_visible_qs(user=user).filter(pk=pk).first()
 
 
+def user_may_agree_for_authority(user: Any, authority: Any) -> bool:
+    """Object rule of ``agreements.premises_from_match``: staff, or a member of ``authority``."""
+    if _is_instructor(user):
+        return True
+    return bool(
+        _active(user)
+        and user.organisation_id
+        and user.organisation_id == getattr(authority, "pk", None)
+        and Role.AUTHORITY in user_roles(user)
+    )
+
+
 def user_may_view_premises_agreement(user: Any, premises: PremisesAgreement) -> bool:
     """Object rule of ``agreements.premises_view``."""
     return premises_visible_qs(user=user).filter(pk=premises.pk).exists()

@@ -322,6 +322,18 @@ def premises_agreement_create(*, by: Actor, **fields: Any) -> PremisesAgreement:
     been accepted unless the instructor sets ``works_eligible`` explicitly.
     """
     require(by, "agreements.premises_manage")
+    return _premises_agreement_save(by=by, fields=fields)
+
+
+@transaction.atomic
+def premises_agreement_from_match(*, by: Actor, authority: Any, **fields: Any) -> PremisesAgreement:
+    """Record the premises agreement of a building ``authority`` offered and a project it
+    accepted (``premises`` app, ADR 0032): the authority itself or the Région's staff."""
+    require(by, "agreements.premises_from_match", authority)
+    return _premises_agreement_save(by=by, fields={"authority": authority, **fields})
+
+
+def _premises_agreement_save(*, by: Actor, fields: dict[str, Any]) -> PremisesAgreement:
     premises = PremisesAgreement(created_by=logged_actor(by), **fields)
     if "region_code" not in fields:
         premises.region_code = region_of_project(

@@ -11,6 +11,7 @@ from tierslieux.agreements.models import Agreement, JournalEntry, PremisesAgreem
 from tierslieux.calls.models import Application, Call, Decision, ProjectReview
 from tierslieux.dashboard.models import OtherGrant
 from tierslieux.demo.labels import DEMO_SUFFIX, demo_organisations, demo_places, demo_users
+from tierslieux.premises.models import PremisesOffer
 from tierslieux.surveys.models import Survey, SurveyInvitation, SurveyResponse
 
 
@@ -21,7 +22,8 @@ def demo_records_delete() -> dict[str, int]:
     Demo: calls with ``is_demo`` (their applications, decisions, agreements, meetings,
     tranches, reviews...), places with source "demo", organisations named "... (démo)", users
     named "demo-...", surveys and other grants with ``is_demo``, journal entries about a demo
-    project. Returns the number of rows deleted per model.
+    project, premises offers with ``is_demo`` (their photos and interests). Returns the number of
+    rows deleted per model.
     """
 
     counts: Counter = Counter()
@@ -35,6 +37,8 @@ def demo_records_delete() -> dict[str, int]:
     places = demo_places()
     organisations = demo_organisations()
     with disable_auditlog():
+        # Before the organisations that offer them and the agreements they led to.
+        delete(PremisesOffer.objects.filter(Q(is_demo=True) | Q(authority__in=organisations)))
         delete(
             JournalEntry.objects.filter(
                 Q(project_label__endswith=DEMO_SUFFIX)

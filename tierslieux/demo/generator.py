@@ -39,15 +39,16 @@ from tierslieux.demo.policy import (
     DEFAULT_TO_YEAR,
     LOCAL_NETWORK_YEARS,
 )
+from tierslieux.demo.premises import PremisesOffers
 from tierslieux.demo.replay import GainTable, replaying
 from tierslieux.demo.summary import DemoSummary
 from tierslieux.demo.surveys import SurveyYears
 from tierslieux.demo.territory import territory_read
 
 
-class Generator(YearsOfCalls, CurrentYear, BeyondCalls, SurveyYears):
-    """The whole generator: the years of calls, what lies beyond the calls, the surveys and
-    the current year, in that order."""
+class Generator(YearsOfCalls, CurrentYear, BeyondCalls, SurveyYears, PremisesOffers):
+    """The whole generator: the years of calls, what lies beyond the calls, the surveys, the
+    current year and the premises on offer, in that order."""
 
     def run(self) -> DemoSummary:
         threshold = float(Call._meta.get_field("carence_minutes").default)
@@ -69,6 +70,8 @@ class Generator(YearsOfCalls, CurrentYear, BeyondCalls, SurveyYears):
             # Drawn from a random stream of its own: the records above do not change with it.
             self.rng = random.Random(f"{self.seed}-current-year")
             self.current_year(communes)
+            self.rng = random.Random(f"{self.seed}-premises")
+            self.premises_offers(communes)
         self.summary.meetings_pending_overdue = Milestone.objects.filter(
             agreement__application__call__is_demo=True,
             agreement__state=AgreementState.SIGNED,

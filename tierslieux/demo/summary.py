@@ -34,6 +34,9 @@ class DemoSummary:
     other_grants_cents: int = 0
     journal_entries: int = 0
     premises_agreements: int = 0
+    premises_offers: int = 0
+    premises_interests: int = 0
+    premises_accepted: int = 0
     years: tuple[int, int] = (0, 0)
     today: datetime.date | None = None
     current_call: str = ""
@@ -58,6 +61,8 @@ class DemoSummary:
             f"  surveys {self.surveys}: invitations {self.invitations}, answers {self.responses}",
             f"  journal entries {self.journal_entries}; premises agreements "
             f"{self.premises_agreements}",
+            f"  premises on offer {self.premises_offers}; interests {self.premises_interests} "
+            f"({self.premises_accepted} accepted)",
             *self._current_lines(),
         ]
 

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from tierslieux.core import clock
 from tierslieux.core.logging import actor_id
 from tierslieux.core.permissions import Actor, require
+from tierslieux.places.changes import places_changed
 from tierslieux.places.duplicates import DuplicatePair, NamedPoint, probable_duplicates
 from tierslieux.places.importers import PlaceRecord, RowError, read_file
 from tierslieux.places.models import (
@@ -399,6 +400,8 @@ def _places_write(
         for place in updated
     ]
     LogEntry.objects.bulk_create(entries, batch_size=IMPORT_BATCH_SIZE)
+    if created or updated:
+        places_changed()
 
 
 def _audit_text(value: Any) -> str:
@@ -511,6 +514,7 @@ def proposal_accept(
     logger.info(
         "place proposal %s accepted: place %s, by user %s", proposal.pk, place.pk, actor_id(by)
     )
+    places_changed()
     return place
 
 

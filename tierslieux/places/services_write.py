@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from tierslieux.core.logging import actor_id
 from tierslieux.core.permissions import Actor, require
+from tierslieux.places.changes import places_changed
 from tierslieux.places.models import (
     LocationPrecision,
     Place,
@@ -162,6 +163,7 @@ def place_create(*, data: dict[str, Any], by: Actor) -> Place:
         place.city = place.commune.name
     place = _validate_and_save(place, errors, by=by)
     logger.info("place %s created by user %s", place.pk, actor_id(by))
+    places_changed()
     return place
 
 
@@ -191,4 +193,5 @@ def place_update(*, place: Place, data: dict[str, Any], by: Actor) -> Place:
         actor_id(by),
         ", ".join(sorted(data)),
     )
+    places_changed()
     return place

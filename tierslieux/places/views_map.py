@@ -17,6 +17,7 @@ from tierslieux.core.permissions import permission_required
 from tierslieux.core.region_choice import served_name
 from tierslieux.places import mapdata, maptable, nearby, selectors
 from tierslieux.places.forms import PlaceFilterForm
+from tierslieux.places.map_layers import map_layers_config
 from tierslieux.territory import selectors as territory_selectors
 
 MAP_DATA_ATTRIBUTION = (
@@ -69,6 +70,7 @@ def place_map(request: HttpRequest) -> HttpResponse:
         + "?level=commune"
         + (f"&departement={filters.departement}" if filters.departement else ""),
         "townsUrl": reverse("places:towns_json"),
+        "extraLayers": map_layers_config(),
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         "dataAttribution": MAP_DATA_ATTRIBUTION_SHORT,

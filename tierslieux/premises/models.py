@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tierslieux.core.models import BaseModel, TransitionLog
-from tierslieux.premises.workflow import PremisesState
+from tierslieux.premises.workflow import InterestState, PremisesState
 
 
 class BuildingState(models.TextChoices):
@@ -83,6 +83,11 @@ class PremisesOffer(BaseModel):
         _("a creation project here would be eligible"), null=True, blank=True
     )
     match_computed_at = models.DateTimeField(_("match computed at"), null=True, blank=True)
+    is_demo = models.BooleanField(
+        _("demo record"),
+        default=False,
+        help_text=_("Made up by the demo records (tierslieux/demo): never in the open data."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -157,3 +162,106 @@ class PremisesOfferLog(TransitionLog):
 
     def __str__(self) -> str:
         return f"{self.offer}: {self.from_state} -> {self.to_state}"
+
+
+class PremisesInterest(BaseModel):
+    """A project holder's interest in an offer, for one application or one pipeline project."""
+
+    offer = models.ForeignKey(
+        PremisesOffer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="interests"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("project holder"),
+        on_delete=models.PROTECT,
+        related_name="premises_interests",
+    )
+    application = models.ForeignKey(
+        "calls.Application",
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="premises_interests",
+    )
+    journal_entry = models.ForeignKey(
+        "agreements.JournalEntry",
+        verbose_name=_("project of the pipeline"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="premises_interests",
+    )
+    project_label = models.CharField(_("project"), max_length=200)
+    message = models.TextField(_("message to the authority"), blank=True, max_length=2000)
+    state = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=InterestState.choices,
+        default=InterestState.INTERESTED,
+    )
+    agreement = models.OneToOneField(
+        "agreements.PremisesAgreement",
+        verbose_name=_("premises agreement"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="premises_interest",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("expressed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("interest in premises")
+        verbose_name_plural = _("interests in premises")
+        ordering = ["offer", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(application__isnull=False, journal_entry__isnull=True)
+                | Q(application__isnull=True, journal_entry__isnull=False),
+                name="premises_interest_one_project",
+            ),
+            models.UniqueConstraint(
+                fields=["offer", "application"],
+                condition=Q(state="interested", application__isnull=False),
+                name="premises_interest_once_per_application",
+            ),
+            models.UniqueConstraint(
+                fields=["offer", "journal_entry"],
+                condition=Q(state="interested", journal_entry__isnull=False),
+                name="premises_interest_once_per_entry",
+            ),
+            models.UniqueConstraint(
+                fields=["offer"],
+                condition=Q(state="accepted"),
+                name="premises_interest_one_accepted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_label} → {self.offer}"
+
+
+class PremisesInterestLog(TransitionLog):
+    """One state change of an interest (``core.workflow``); its creation is logged from ""."""
+
+    interest = models.ForeignKey(
+        PremisesInterest,
+        verbose_name=_("interest"),
+        on_delete=models.CASCADE,
+        related_name="logs",
+    )
+
+    class Meta:
+        verbose_name = _("interest event")
+        verbose_name_plural = _("interest events")
+        ordering = ["interest", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.interest}: {self.from_state} -> {self.to_state}"

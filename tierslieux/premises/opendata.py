@@ -44,7 +44,7 @@ def _value(value: Any) -> Any:
 
 def opendata_records() -> list[dict[str, Any]]:
     offers = (
-        PremisesOffer.objects.filter(state=PremisesState.PUBLISHED)
+        PremisesOffer.objects.filter(state=PremisesState.PUBLISHED, is_demo=False)
         .select_related("commune", "authority")
         .order_by("pk")
     )

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import F, QuerySet
+from django.urls import reverse
 
 from tierslieux.core.permissions import (
     STAFF_ROLES,
@@ -15,7 +16,7 @@ from tierslieux.core.permissions import (
     user_region_codes,
 )
 from tierslieux.core.roles import Role
-from tierslieux.premises.models import PremisesOffer
+from tierslieux.premises.models import PremisesInterest, PremisesOffer, PremisesPhoto
 from tierslieux.premises.workflow import PUBLIC_STATES, PremisesState
 
 
@@ -64,6 +65,19 @@ def user_may_view_offer(user: Any, offer: PremisesOffer) -> bool:
     return offer.state in PUBLIC_STATES or user_may_manage_offer(user, offer)
 
 
+def user_may_decide_interest(user: Any, obj: Any) -> bool:
+    """Object rule of ``premises.interest_decide``: on an offer or an interest in it, its
+    managers (the offering authority, the Région's staff)."""
+    offer = obj.offer if isinstance(obj, PremisesInterest) else obj
+    return user_may_manage_offer(user, offer)
+
+
+def user_may_withdraw_interest(user: Any, interest: PremisesInterest) -> bool:
+    """Object rule of ``premises.interest_withdraw``: a member of the interested holder."""
+    org = getattr(user, "organisation_id", None)
+    return org is not None and interest.organisation_id == org
+
+
 def user_may_see_contact(user: Any, offer: PremisesOffer) -> bool:
     """The exact address and the contact: logged-in users (holders, staff, authorities)."""
     return user_can(user, "premises.contact_view") and user_can(user, "premises.offer_view", offer)
@@ -110,6 +124,11 @@ def offer_get(*, user: Any, pk: int) -> PremisesOffer | None:
     )
 
 
+def photo_get(*, user: Any, pk: int) -> PremisesPhoto | None:
+    """A photo of an offer ``user`` may see, else None."""
+    return PremisesPhoto.objects.filter(pk=pk, offer__in=offers_visible_qs(user=user)).first()
+
+
 def offer_managed_get(*, user: Any, pk: int) -> PremisesOffer | None:
     """The offer if ``user`` may edit it, else None (another authority's offer: 404)."""
     return offers_managed_qs(user=user).select_related("commune").filter(pk=pk).first()
@@ -130,6 +149,8 @@ def offers_public_features(*, user: Any) -> list[dict[str, Any]]:
         properties: dict[str, Any] = {
             "id": offer.pk,
             "title": offer.title,
+            "url": reverse("premises:offer_detail", args=[offer.pk]),
+            "figure": offer.inhabitants_brought,
             "commune": offer.commune_id,
             "commune_name": offer.commune.name,
             "surface_m2": float(offer.surface_m2),
@@ -142,6 +163,7 @@ def offers_public_features(*, user: Any) -> list[dict[str, Any]]:
             "white_zone": offer.white_zone,
             "inhabitants_brought": offer.inhabitants_brought,
             "creation_eligible": offer.creation_eligible,
+            "demo": offer.is_demo,
         }
         if exact:
             properties.update(

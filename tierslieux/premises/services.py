@@ -124,12 +124,15 @@ def premises_offer_create(
     by: Actor,
     authority: Any = None,
     photos: Sequence[Any] = (),
+    is_demo: bool = False,
 ) -> PremisesOffer:
-    """A new draft offer of ``authority`` (an authority user: its own organisation)."""
+    """A new draft offer of ``authority`` (an authority user: its own organisation);
+    ``is_demo`` for the demo records only (``tierslieux/demo``)."""
     require(by, "premises.offer_create")
     checked = photos_check(photos)
     offer = PremisesOffer(
         authority=_authority_of(by, authority),
+        is_demo=is_demo,
         created_by=by if getattr(by, "is_authenticated", False) else None,
         **{k: v for k, v in values.items() if k in EDITABLE_FIELDS},
     )

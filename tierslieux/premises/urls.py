@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tierslieux.premises import views
+from tierslieux.premises import views, views_interest
 
 app_name = "premises"
 
@@ -14,4 +14,9 @@ urlpatterns = [
     path("<int:pk>/", views.offer_detail, name="offer_detail"),
     path("<int:pk>/modifier/", views.offer_edit, name="offer_edit"),
     path("<int:pk>/statut/", views.offer_transition, name="offer_transition"),
+    path("<int:pk>/interet/", views_interest.interest_express, name="interest_express"),
+    path("interet/<int:pk>/accepter/", views_interest.interest_accept, name="interest_accept"),
+    path("interet/<int:pk>/refuser/", views_interest.interest_decline, name="interest_decline"),
+    path("interet/<int:pk>/retirer/", views_interest.interest_withdraw, name="interest_withdraw"),
+    path("photo/<int:pk>/", views_interest.photo_view, name="photo_view"),
 ]

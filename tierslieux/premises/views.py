@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import has_role, permission_required, user_can
 from tierslieux.core.roles import Role
-from tierslieux.premises import selectors, services
+from tierslieux.premises import selectors, selectors_interest, services
 from tierslieux.premises.forms import OfferFilterForm, OfferForm
+from tierslieux.premises.forms_interest import AcceptForm, InterestForm
 from tierslieux.premises.opendata import opendata_csv
 from tierslieux.premises.workflow import TRANSITIONS, PremisesState
 
@@ -76,11 +77,29 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     can_manage = user_can(request.user, "premises.offer_manage", offer)
     moves = [t for t in TRANSITIONS.values() if t.source == offer.state] if can_manage else []
+    projects = selectors_interest.holder_projects(user=request.user)
+    interest_form = (
+        InterestForm(projects=projects)
+        if projects and offer.state == PremisesState.PUBLISHED
+        else None
+    )
     return render(
         request,
         "premises/offer_detail.html",
         {
             "offer": offer,
+            "photos": offer.photos.all(),
+            "interest_form": interest_form,
+            "holder_without_project": not projects
+            and offer.state == PremisesState.PUBLISHED
+            and user_can(request.user, "premises.interest_express"),
+            "my_interests": selectors_interest.holder_interests(user=request.user, offer=offer),
+            "interests": [
+                (row, AcceptForm(auto_id=f"accept{row.interest.pk}_%s"))
+                for row in selectors_interest.offer_interests(user=request.user, offer=offer)
+            ],
+            "nearby": selectors_interest.offer_nearby_projects(user=request.user, offer=offer),
+            "can_decide": offer.state == PremisesState.PUBLISHED,
             "can_manage": can_manage,
             "can_edit": can_manage and offer.state != PremisesState.LET,
             "see_contact": selectors.user_may_see_contact(request.user, offer),

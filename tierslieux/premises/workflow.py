@@ -50,3 +50,54 @@ TRANSITIONS = table(
         Transition(S.WITHDRAWN, S.DRAFT, MANAGE, _("Reopen as draft")),
     ]
 )
+
+
+# --- a project's interest in an offer (ADR 0032) ----------------------------------------------
+
+
+class InterestState(models.TextChoices):
+    INTERESTED = "interested", _("Interested")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class InterestHook(StrEnum):
+    ACCEPT = "accept"
+    NOTIFY_ACCEPTED = "notify_accepted"
+    NOTIFY_DECLINED = "notify_declined"
+
+
+IS = InterestState
+DECIDE = "premises.interest_decide"
+
+INTEREST_TRANSITIONS = table(
+    [
+        Transition(
+            IS.INTERESTED,
+            IS.ACCEPTED,
+            DECIDE,
+            _("Accept this project"),
+            after=(InterestHook.ACCEPT,),
+            after_commit=(InterestHook.NOTIFY_ACCEPTED,),
+            actor="authority",
+        ),
+        Transition(
+            IS.INTERESTED,
+            IS.DECLINED,
+            DECIDE,
+            _("Decline"),
+            after_commit=(InterestHook.NOTIFY_DECLINED,),
+            actor="authority",
+        ),
+        Transition(
+            IS.INTERESTED,
+            IS.WITHDRAWN,
+            "premises.interest_withdraw",
+            _("Withdraw my interest"),
+            actor="holder",
+        ),
+    ]
+)
+"""Accepted, declined and withdrawn are final: accepting one project declines the others and
+reserves the offer, in one transaction (``premises/services_interest.py``)."""

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tierslieux.territory.candidates import COMMUNES, candidates_named, candidates_source_choices
 from tierslieux.territory.mesh import MeshParams
 from tierslieux.territory.models import Commune
 from tierslieux.territory.selectors import INSEE_CODE, commune_label, commune_resolve
@@ -113,8 +114,18 @@ class ScenarioForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    candidates = forms.ChoiceField(
+        label=_("Candidate sites"),
+        choices=[],
+        initial=COMMUNES,
+        required=False,
+        error_messages={"invalid_choice": _("This set of candidate sites does not exist.")},
+        widget=forms.RadioSelect,
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["candidates"].choices = candidates_source_choices()
         if not settings.MESH_OSM_PATH:
             # The road model needs an OpenStreetMap extract: not offered without one.
             field = self.fields["model"]
@@ -141,6 +152,14 @@ class ScenarioForm(forms.Form):
 
     def clean_demand(self) -> str:
         return self.cleaned_data.get("demand") or "grid"
+
+    def clean_candidates(self) -> str:
+        name = self.cleaned_data.get("candidates") or COMMUNES
+        if name != COMMUNES and not len(candidates_named(name).ids):
+            raise ValidationError(
+                _("This set has no candidate site today: choose another one."), code="empty"
+            )
+        return name
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -177,6 +196,7 @@ class ScenarioForm(forms.Form):
         return {
             "new": data["new"] if data["target"] == TARGET_COUNT else None,
             "exact": data["method"] == "exact",
+            "candidates": data["candidates"],
         }
 
     def request_record(self) -> dict[str, Any]:
@@ -191,6 +211,7 @@ class ScenarioForm(forms.Form):
             "new": data["new"],
             "method": data["method"],
             "demand": data["demand"],
+            "candidates": data["candidates"],
         }
 
 

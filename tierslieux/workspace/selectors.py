@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import urlencode
@@ -21,6 +22,7 @@ from tierslieux.core.permissions import user_can
 from tierslieux.core.regions import region_name
 from tierslieux.places import selectors as places
 from tierslieux.premises import selectors as premises_offers
+from tierslieux.premises import selectors_interest as premises_interests
 from tierslieux.surveys import selectors as surveys
 from tierslieux.territory.selectors import region_figures
 from tierslieux.training import selectors as training
@@ -229,8 +231,25 @@ def _premises_offers_panel(user: Any) -> Panel:
     """Authorities and the Région: their offers of buildings; others: the offers to browse."""
     listing = (_("Public premises on offer"), reverse("premises:offer_list"))
     if not user_can(user, "premises.offer_create"):
-        return Panel("premises_offers", _("Public premises on offer"), lines=[Line(*listing)])
-    offers = premises_offers.offers_managed_qs(user=user).select_related("commune")
+        interests = premises_interests.holder_interests_all(user=user)[:LIST_LIMIT]
+        return Panel(
+            "premises_offers",
+            _("Public premises on offer"),
+            lines=[
+                Line(
+                    interest.offer.title,
+                    reverse("premises:offer_detail", args=[interest.offer_id]),
+                    note=f"{interest.project_label} · {interest.get_state_display()}",
+                )
+                for interest in interests
+            ]
+            + [Line(*listing)],
+        )
+    offers = (
+        premises_offers.offers_managed_qs(user=user)
+        .select_related("commune")
+        .annotate(interested=Count("interests", filter=Q(interests__state="interested")))
+    )
     return Panel(
         "premises_offers",
         _("Buildings on offer"),
@@ -238,6 +257,7 @@ def _premises_offers_panel(user: Any) -> Panel:
             Line(
                 offer.title,
                 reverse("premises:offer_detail", args=[offer.pk]),
+                count=offer.interested or None,
                 note=f"{offer.get_state_display()} · {offer.commune.name}",
             )
             for offer in offers[:LIST_LIMIT]
