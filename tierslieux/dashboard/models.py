@@ -44,6 +44,15 @@ class OtherGrant(BaseModel):
         help_text=_("As written in the decision (used when the beneficiary has no account)."),
     )
     label = models.CharField(_("label"), max_length=200)
+    programme = models.ForeignKey(
+        "network.Programme",
+        verbose_name=_("partnership programme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grants",
+        help_text=_("The programme with the regional network this yearly grant belongs to."),
+    )
     year = models.PositiveSmallIntegerField(_("budget year"))
     committed_on = models.DateField(_("committed on"))
     committed_cents = models.BigIntegerField(_("amount committed (cents)"))
@@ -80,6 +89,11 @@ class OtherGrant(BaseModel):
             models.CheckConstraint(
                 condition=Q(beneficiary__isnull=False) | ~Q(beneficiary_name=""),
                 name="dashboard_othergrant_has_beneficiary",
+            ),
+            # The programme's grants are the "support to the regional network" line.
+            models.CheckConstraint(
+                condition=Q(programme__isnull=True) | Q(line=GrantLine.REGIONAL_NETWORK),
+                name="dashboard_othergrant_programme_line",
             ),
         ]
 
