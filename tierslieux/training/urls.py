@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tierslieux.training import views
+from tierslieux.training import views, views_cohorts
 
 app_name = "training"
 urlpatterns = [
@@ -22,4 +22,10 @@ urlpatterns = [
         name="registration_certificate",
     ),
     path("annulation/<str:token>/", views.registration_cancel, name="registration_cancel"),
+    path("promotions/", views_cohorts.cohort_list, name="cohort_list"),
+    path("promotions/nouvelle/", views_cohorts.cohort_create, name="cohort_create"),
+    path("promotions/<int:pk>/", views_cohorts.cohort_detail, name="cohort_detail"),
+    path("promotions/<int:pk>/stagiaires/", views_cohorts.trainee_add, name="trainee_add"),
+    path("promotions/<int:pk>/modules/", views_cohorts.module_add, name="module_add"),
+    path("stagiaires/<int:pk>/", views_cohorts.trainee_progress, name="trainee_progress"),
 ]
