@@ -34,6 +34,13 @@ class DemoSummary:
     other_grants_cents: int = 0
     journal_entries: int = 0
     premises_agreements: int = 0
+    courses: int = 0
+    training_sessions: int = 0
+    registrations: int = 0
+    cohorts: int = 0
+    certified: int = 0
+    resources: int = 0
+    programmes: int = 0
     years: tuple[int, int] = (0, 0)
     today: datetime.date | None = None
     current_call: str = ""
@@ -58,6 +65,10 @@ class DemoSummary:
             f"  surveys {self.surveys}: invitations {self.invitations}, answers {self.responses}",
             f"  journal entries {self.journal_entries}; premises agreements "
             f"{self.premises_agreements}",
+            f"  network: courses {self.courses}, sessions {self.training_sessions}, "
+            f"registrations {self.registrations}; cohorts {self.cohorts} "
+            f"({self.certified} certified); resources {self.resources}; "
+            f"partnership programmes {self.programmes}",
             *self._current_lines(),
         ]
 

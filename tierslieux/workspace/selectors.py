@@ -17,11 +17,11 @@ from django.utils.translation import ngettext
 from tierslieux.agreements import selectors as agreements
 from tierslieux.calls import selectors as calls
 from tierslieux.core.permissions import user_can
+from tierslieux.network import selectors as network
 from tierslieux.places import selectors as places
 from tierslieux.premises import selectors as premises_offers
 from tierslieux.surveys import selectors as surveys
 from tierslieux.territory.selectors import region_figures
-from tierslieux.network import selectors as network
 from tierslieux.training import selectors as training
 
 LIST_LIMIT = 5
