@@ -131,6 +131,7 @@ START_PANELS = {
         "agreements_mine",
         "calls_open",
         "premises_offers",
+        "resources",
         "evaluation",
     },
     "instructor": {
@@ -143,6 +144,8 @@ START_PANELS = {
         "accompaniment",
         "surveys",
         "premises_offers",
+        "partnership",
+        "resources",
         "evaluation",
     },
     "network": {
@@ -152,10 +155,12 @@ START_PANELS = {
         "surveys",
         "premises_offers",
         "training",
+        "partnership",
+        "resources",
         "evaluation",
     },
-    "authority": {"opinions", "premises", "premises_offers", "evaluation"},
-    "reader": {"calls_open", "premises_offers", "evaluation"},
+    "authority": {"opinions", "premises", "premises_offers", "resources", "evaluation"},
+    "reader": {"calls_open", "premises_offers", "resources", "evaluation"},
 }
 
 

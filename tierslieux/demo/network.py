@@ -82,8 +82,8 @@ class NetworkPartnership(GeneratorBase):
 
     def network_partnership(self) -> None:
         self.net_rng = random.Random(f"{self.seed}-network")
-        start = max(self.from_year, self.today.year - 3)
-        years = [y for y in range(start, start + 4) if date_of(y, 1, 10) <= self.today]
+        start = max(self.from_year, self.to_year - 3)
+        years = [y for y in range(start, self.to_year + 1) if date_of(y, 1, 10) <= self.today]
         if not years:
             return
         hosts = list(
