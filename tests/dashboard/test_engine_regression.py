@@ -42,6 +42,7 @@ def indicators_plain(found) -> dict:
     plain["rows"] = [r for r in plain["rows"] if r["code"] not in ADDED_SINCE_THE_BASELINE]
     return plain
 
+
 D = datetime.date.fromisoformat
 TODAY = datetime.date(2026, 12, 4)
 """The day the expected figures were captured (the series' current year is after theirs)."""
