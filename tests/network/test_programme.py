@@ -243,3 +243,20 @@ def test_the_programme_must_end_after_it_starts(instructor):
             },
             by=instructor,
         )
+
+
+def test_a_new_period_may_not_leave_out_a_year_already_used(client, instructor):
+    programme = ProgrammeFactory()  # 2024-2026
+    ObjectiveFactory(programme=programme, year=2024)
+    client.force_login(instructor)
+    url = reverse("network:programme_update", args=[programme.pk])
+    data = {"title": "Nouveau titre", "starts_on": "2025-01-01", "ends_on": "2026-12-31"}
+    refused = client.post(url, data, **EN)
+    assert refused.status_code == 200 and "leaves out 2024" in refused.content.decode()
+    programme.refresh_from_db()
+    assert programme.starts_on == datetime.date(2024, 1, 1) and programme.title != "Nouveau titre"
+    assert client.post(url, {**data, "starts_on": "2023-01-01"}).status_code == 302
+    programme.refresh_from_db()
+    assert programme.title == "Nouveau titre" and programme.years()[0] == 2023
+    client.force_login(UserFactory(network=True))
+    assert client.get(url).status_code == 403

@@ -46,6 +46,38 @@ def programme_create(*, data: Mapping[str, Any], by: Actor, is_demo: bool = Fals
     return programme
 
 
+@transaction.atomic
+def programme_update(*, programme: Programme, data: Mapping[str, Any], by: Actor) -> Programme:
+    """Change the programme; a period that would leave out a year already holding objectives,
+    a report or a meeting is refused."""
+    require(by, MANAGE, programme)
+    for name in PROGRAMME_FIELDS:
+        if name in data:
+            setattr(programme, name, data[name])
+    _check_period(programme)
+    years = set(programme.years())
+    used = (
+        set(programme.objectives.values_list("year", flat=True))
+        | set(programme.reports.values_list("year", flat=True))
+        | set(programme.meetings.values_list("year", flat=True))
+    )
+    outside = sorted(used - years)
+    if outside:
+        raise ValidationError(
+            {
+                "starts_on": _(
+                    "The new period leaves out %(years)s, which already hold objectives, a "
+                    "report or a meeting."
+                )
+                % {"years": ", ".join(str(y) for y in outside)}
+            },
+            code="period_leaves_years",
+        )
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
 def _check_period(programme: Programme) -> None:
     if programme.starts_on and programme.ends_on and programme.ends_on <= programme.starts_on:
         raise ValidationError(

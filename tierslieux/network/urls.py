@@ -7,7 +7,8 @@ from tierslieux.network import views
 app_name = "network"
 urlpatterns = [
     path("programmes/", views.programme_list, name="programme_list"),
-    path("programmes/nouveau/", views.programme_create, name="programme_create"),
+    path("programmes/nouveau/", views.programme_edit, name="programme_create"),
+    path("programmes/<int:pk>/modifier/", views.programme_edit, name="programme_update"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
     path("programmes/<int:pk>/prolonger/", views.programme_extend, name="programme_extend"),
     path("programmes/<int:pk>/objectifs/", views.objective_set, name="objective_set"),

@@ -61,17 +61,23 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(MANAGE)
-def programme_create(request: HttpRequest) -> HttpResponse:
-    form = ProgrammeForm(request.POST or None)
+def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    programme = _programme(request, pk) if pk is not None else None
+    form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         try:
-            programme = services.programme_create(data=form.cleaned_data, by=request.user)
+            if programme is None:
+                programme = services.programme_create(data=form.cleaned_data, by=request.user)
+            else:
+                programme = services.programme_update(
+                    programme=programme, data=form.cleaned_data, by=request.user
+                )
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("The programme is saved."))
             return redirect(programme)
-    return render(request, "network/programme_form.html", {"form": form})
+    return render(request, "network/programme_form.html", {"form": form, "programme": programme})
 
 
 @require_GET
