@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tierslieux.premises",
     "tierslieux.surveys",
     "tierslieux.training",
+    "tierslieux.network",
     "tierslieux.dashboard",
     "tierslieux.demo",
     "tierslieux.api",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("locaux-vacants/", include("tierslieux.premises.urls")),
     path("panorama/", include("tierslieux.surveys.urls")),
     path("formations/", include("tierslieux.training.urls")),
+    path("reseau/", include("tierslieux.network.urls")),
     path("tableau-de-bord/", include("tierslieux.dashboard.urls")),
     # Version 1 of the API; the unversioned paths of before stay as its aliases (ADR 0025).
     path("donnees/", include("tierslieux.api.opendata.urls")),

@@ -83,6 +83,7 @@ def build_world() -> World:
         ("proposal", "/tiers-lieux/proposer/"),
         ("login", "/comptes/connexion/"),
         ("api-docs", "/api/docs"),
+        ("sessions map", "/formations/sessions/carte/"),
     ]
     pages = {
         "public": public,
@@ -105,7 +106,11 @@ def build_world() -> World:
             ("survey", f"/panorama/{survey.pk}/"),
             ("proposals", "/tiers-lieux/propositions/"),
         ],
-        "network": [("opinions", "/appels/avis/"), ("reviews", "/appels/revues/")],
+        "network": [
+            ("opinions", "/appels/avis/"),
+            ("reviews", "/appels/revues/"),
+            *_network_partnership_pages(),
+        ],
         "authority": [("premises", "/conventions/locaux/")],
         "reader": [("dashboard", "/tableau-de-bord/")],
     }
@@ -117,3 +122,33 @@ def build_world() -> World:
         "reader": reader,
     }
     return World(users=users, pages=pages)
+
+
+def _network_partnership_pages() -> list[tuple[str, str]]:
+    """A programme with an objective and a grant, a cohort with a trainee, a resource (ADR
+    0033): their pages as the network sees them."""
+    import datetime
+
+    from tests.dashboard.factories import OtherGrantFactory
+    from tests.network.factories import ObjectiveFactory, ProgrammeFactory, ResourceFactory
+    from tests.training.factories import CourseFactory
+    from tierslieux.training.models import Cohort, Trainee
+
+    programme = ProgrammeFactory(title="Programme de partenariat")
+    ObjectiveFactory(programme=programme)
+    OtherGrantFactory(year=2025, programme=programme)
+    cohort = Cohort.objects.create(
+        course=CourseFactory(certification="Facilitateur", rncp_code="RNCP12345"),
+        name="Promotion",
+        starts_on=datetime.date(2025, 1, 1),
+        ends_on=datetime.date(2025, 6, 1),
+    )
+    Trainee.objects.create(cohort=cohort, name="Alex")
+    ResourceFactory()
+    return [
+        ("programme", programme.get_absolute_url()),
+        ("report form", f"/reseau/programmes/{programme.pk}/2025/rapport/"),
+        ("cohort", cohort.get_absolute_url()),
+        ("resources", "/reseau/ressources/"),
+        ("resource form", "/reseau/ressources/nouvelle/"),
+    ]

@@ -139,14 +139,14 @@ def test_the_reader_reads_grants_payments_and_answers(places):
 def test_selectors_read_the_records_once_inside_records_shared(places, django_assert_num_queries):
     with selectors.records_shared():
         # Communes, départements, places, decisions, tranches, other grants, surveys (and the
-        # answers, when there is a survey).
-        with django_assert_num_queries(7):
+        # answers, when there is a survey), the facilitators' certifications.
+        with django_assert_num_queries(8):
             compute(D(2022, 1, 1))
         with django_assert_num_queries(0):
             compute(D(2021, 1, 1))
             selectors.indicator_series(years=[2019, 2020], include_demo=True, with_coverage=False)
             selectors.money_by_year(on=D(2022, 1, 1))
-    with django_assert_num_queries(7):  # outside the block: read again
+    with django_assert_num_queries(8):  # outside the block: read again
         compute(D(2022, 1, 1))
 
 

@@ -26,6 +26,38 @@ from tierslieux.calls.models import PartnerKind
 from tierslieux.places import services as place_services
 
 
+def _network_partnership(place) -> None:
+    """A programme with an objective and a tied grant, a cohort with a trainee, two resources
+    (a link and a file), so that every page of issue 16's second slice is reached."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+
+    from tests.dashboard.factories import OtherGrantFactory
+    from tests.network.factories import ObjectiveFactory, ProgrammeFactory, ResourceFactory
+    from tests.training.factories import CourseFactory
+    from tierslieux.training.models import Cohort, Trainee
+
+    programme = ProgrammeFactory(
+        starts_on=datetime.date(timezone.localdate().year - 1, 1, 1),
+        ends_on=datetime.date(timezone.localdate().year + 1, 12, 31),
+    )
+    ObjectiveFactory(programme=programme, year=timezone.localdate().year)
+    OtherGrantFactory(year=timezone.localdate().year, programme=programme)
+    OtherGrantFactory(year=timezone.localdate().year)
+    course = CourseFactory(certification="Facilitateur", rncp_code="RNCP12345")
+    cohort = Cohort.objects.create(
+        course=course,
+        name="Promotion",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+    )
+    Trainee.objects.create(cohort=cohort, name="Alex", place=place)
+    ResourceFactory()
+    resource = ResourceFactory.build(url="", file_name="guide.pdf", content_type="application/pdf")
+    resource.file.save("guide.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+
+
 @dataclass
 class World:
     users: dict
@@ -39,7 +71,8 @@ class World:
 
 
 @pytest.fixture
-def world(db) -> World:
+def world(db, settings, tmp_path) -> World:
+    settings.VAR_DIR = tmp_path / "var"  # the resource's file is written there
     network_org = OrganisationFactory(name="Coopérative", kind="network")
     authority_org = AuthorityFactory(name="Commune de Test")
     holder_org = HolderOrganisationFactory(name="Association Test")
@@ -104,6 +137,7 @@ def world(db) -> World:
     )
     survey = SurveyFactory()
     ResponseFactory(invitation=InvitationFactory(survey=survey, place=place))
+    _network_partnership(place)
     offer = _premises_offer(users, applications)
     return World(users, call, applications, agreement, premises, review, offer)
 

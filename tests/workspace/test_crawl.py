@@ -169,6 +169,23 @@ def test_authorities_and_the_region_reach_the_premises_on_offer(client, world, r
     assert reverse("premises:offer_list") in links
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["instructor", "network"])
+def test_the_region_and_the_network_reach_the_programme_and_the_cohorts(client, world, role):
+    links = _start_links(client, world.users[role])
+    assert reverse("network:programme_list") in links
+    assert reverse("training:cohort_list") in links
+    assert reverse("network:resource_list") in links
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["holder", "authority", "reader"])
+def test_partners_and_holders_reach_the_resources_only(client, world, role):
+    links = _start_links(client, world.users[role])
+    assert reverse("network:resource_list") in links
+    assert reverse("network:programme_list") not in links
+
+
 def test_shapes_normalise_numbers_and_tokens():
     assert shape("/appels/dossiers/12/instruction/?x=1") == "/appels/dossiers/<n>/instruction/"
     assert shape("/panorama/reponse/abcdefghijklmnopqrstuvwxyz/") == "/panorama/reponse/<token>/"

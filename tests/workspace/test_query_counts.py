@@ -375,3 +375,86 @@ def test_the_map_page_and_near_me(client, django_assert_max_num_queries):
     ):
         PlaceFactory._meta.model.objects.filter(name__startswith="Lieu cartographié").delete()
         assert_rows_cost_no_query(client, url, make, django_assert_max_num_queries, marker)
+
+
+def test_the_network_partnership_lists(client, django_assert_max_num_queries):
+    from tests.network.factories import ProgrammeFactory, ResourceFactory
+    from tests.training.factories import CourseFactory
+    from tierslieux.training.models import Cohort, Trainee
+
+    _logged_in(client, instructor=True)
+
+    def programme(i):
+        ProgrammeFactory(title=f"Programme numéro {i:02}")
+
+    assert_rows_cost_no_query(
+        client,
+        reverse("network:programme_list"),
+        programme,
+        django_assert_max_num_queries,
+        "Programme numéro",
+    )
+
+    def resource(i):
+        ResourceFactory(title=f"Ressource numéro {i:02}")
+
+    assert_rows_cost_no_query(
+        client,
+        reverse("network:resource_list"),
+        resource,
+        django_assert_max_num_queries,
+        "Ressource numéro",
+    )
+
+    def cohort(i):
+        Cohort.objects.create(
+            course=CourseFactory(),
+            name=f"Promotion numéro {i:02}",
+            starts_on=datetime.date(2026, 1, 1),
+            ends_on=datetime.date(2026, 2, 1),
+        )
+
+    assert_rows_cost_no_query(
+        client,
+        reverse("training:cohort_list"),
+        cohort,
+        django_assert_max_num_queries,
+        "Promotion numéro",
+    )
+    one = Cohort.objects.first()
+
+    def trainee(i):
+        Trainee.objects.create(
+            cohort=one,
+            name=f"Stagiaire numéro {i:02}",
+            place=PlaceFactory(commune=commune(CODES[i % len(CODES)])),
+        )
+
+    assert_rows_cost_no_query(
+        client,
+        reverse("training:cohort_detail", args=[one.pk]),
+        trainee,
+        django_assert_max_num_queries,
+        "Stagiaire numéro",
+    )
+
+
+def test_the_programme_page_costs_the_same_with_more_years_of_grants(
+    client, django_assert_max_num_queries
+):
+    from tests.dashboard.factories import OtherGrantFactory
+    from tests.network.factories import ProgrammeFactory
+
+    _logged_in(client, instructor=True)
+    programme = ProgrammeFactory()
+
+    def grant(i):
+        OtherGrantFactory(year=2024 + i % 3, programme=programme, label=f"Subvention numéro {i:02}")
+
+    assert_rows_cost_no_query(
+        client,
+        reverse("network:programme_detail", args=[programme.pk]),
+        grant,
+        django_assert_max_num_queries,
+        "Subvention numéro",
+    )

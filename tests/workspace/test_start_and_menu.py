@@ -133,6 +133,7 @@ START_PANELS = {
         "agreements_mine",
         "calls_open",
         "premises_offers",
+        "resources",
         "evaluation",
     },
     "instructor": {
@@ -145,6 +146,8 @@ START_PANELS = {
         "accompaniment",
         "surveys",
         "premises_offers",
+        "partnership",
+        "resources",
         "evaluation",
     },
     "network": {
@@ -154,10 +157,12 @@ START_PANELS = {
         "surveys",
         "premises_offers",
         "training",
+        "partnership",
+        "resources",
         "evaluation",
     },
-    "authority": {"opinions", "premises", "premises_offers", "evaluation"},
-    "reader": {"calls_open", "premises_offers", "evaluation"},
+    "authority": {"opinions", "premises", "premises_offers", "resources", "evaluation"},
+    "reader": {"calls_open", "premises_offers", "resources", "evaluation"},
     "national_reader": {
         "calls_open",
         "national",
@@ -166,6 +171,7 @@ START_PANELS = {
         "accompaniment",
         "premises_offers",
         "evaluation",
+        "resources",
     },
 }
 

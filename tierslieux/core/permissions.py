@@ -80,6 +80,15 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "training.registration_view": frozenset({Role.NETWORK}),
     # A registration's personal link is the person's authority (the service checks the token).
     "training.registration_by_link": ANYONE,
+    "training.cohort_manage": frozenset({Role.NETWORK}),
+    "training.cohort_view": frozenset({Role.NETWORK, Role.INSTRUCTOR}),
+    # The partnership programme with the network and its shared resources (ADR 0033).
+    "network.programme_view": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
+    "network.programme_manage": STAFF_ROLES,
+    "network.report_write": frozenset({Role.NETWORK}),
+    "network.meeting_record": frozenset({Role.INSTRUCTOR, Role.NETWORK}),
+    "network.resource_view": frozenset(Role) - {Role.PUBLIC},
+    "network.resource_manage": frozenset({Role.NETWORK}),
     "dashboard.report_generate": frozenset(Role) - {Role.PUBLIC},
 }
 

@@ -17,7 +17,7 @@ class OtherGrantAdmin(admin.ModelAdmin):
         "paid_on",
         "is_demo",
     )
-    list_filter = ("line", "year", "is_demo")
+    list_filter = ("line", "programme", "year", "is_demo")
     search_fields = ("label", "beneficiary_name", "beneficiary__name")
     autocomplete_fields = ("beneficiary",)
     date_hierarchy = "committed_on"

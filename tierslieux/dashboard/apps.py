@@ -11,5 +11,9 @@ class DashboardConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from tierslieux.dashboard.models import OtherGrant
+        from tierslieux.dashboard.views_programme import programme_grants_panel
+        from tierslieux.network.panels import programme_panel_register
 
         auditlog.register(OtherGrant)
+        # The programme page shows its yearly grants without network importing the dashboard.
+        programme_panel_register(programme_grants_panel)

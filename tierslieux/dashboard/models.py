@@ -52,6 +52,15 @@ class OtherGrant(BaseModel):
         db_index=True,
         help_text=_("INSEE code of the region granting the money (its own budget)."),
     )
+    programme = models.ForeignKey(
+        "network.Programme",
+        verbose_name=_("partnership programme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grants",
+        help_text=_("The programme with the regional network this yearly grant belongs to."),
+    )
     year = models.PositiveSmallIntegerField(_("budget year"))
     committed_on = models.DateField(_("committed on"))
     committed_cents = models.BigIntegerField(_("amount committed (cents)"))
@@ -88,6 +97,11 @@ class OtherGrant(BaseModel):
             models.CheckConstraint(
                 condition=Q(beneficiary__isnull=False) | ~Q(beneficiary_name=""),
                 name="dashboard_othergrant_has_beneficiary",
+            ),
+            # The programme's grants are the "support to the regional network" line.
+            models.CheckConstraint(
+                condition=Q(programme__isnull=True) | Q(line=GrantLine.REGIONAL_NETWORK),
+                name="dashboard_othergrant_programme_line",
             ),
         ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tierslieux.dashboard import views
+from tierslieux.dashboard import views, views_programme
 
 app_name = "dashboard"
 urlpatterns = [
@@ -9,4 +9,9 @@ urlpatterns = [
     path("rapport/<int:pk>/", views.report_status, name="report_status"),
     path("rapport/<int:pk>/rapport.pdf", views.report_pdf, name="report_pdf"),
     path("rapport/<int:pk>/rapport.xlsx", views.report_xlsx, name="report_xlsx"),
+    path(
+        "programmes/<int:pk>/subventions/",
+        views_programme.programme_grant_link,
+        name="programme_grant_link",
+    ),
 ]

@@ -11,8 +11,10 @@ from tierslieux.agreements.models import Agreement, JournalEntry, PremisesAgreem
 from tierslieux.calls.models import Application, Call, Decision, ProjectReview
 from tierslieux.dashboard.models import OtherGrant
 from tierslieux.demo.labels import DEMO_SUFFIX, demo_organisations, demo_places, demo_users
+from tierslieux.network.models import Programme, Resource
 from tierslieux.premises.models import PremisesOffer
 from tierslieux.surveys.models import Survey, SurveyInvitation, SurveyResponse
+from tierslieux.training.models import Cohort, Course, Registration, Session
 
 
 @transaction.atomic
@@ -62,6 +64,21 @@ def demo_records_delete() -> dict[str, int]:
         delete(demo_calls)
         delete(places)
         delete(OtherGrant.objects.filter(is_demo=True))
+        _network_delete(delete)
         delete(organisations)
         delete(demo_users())
     return dict(sorted(counts.items()))
+
+
+def _network_delete(delete: Any) -> None:
+    """The network's demo records: programmes (after their grants), resources (and their
+    files), demo courses with their sessions, registrations and cohorts."""
+    delete(Programme.objects.filter(is_demo=True))
+    for resource in Resource.objects.filter(is_demo=True).exclude(file=""):
+        resource.file.delete(save=False)
+    delete(Resource.objects.filter(is_demo=True))
+    courses = Course.objects.filter(is_demo=True)
+    delete(Registration.objects.filter(session__course__in=courses))
+    delete(Session.objects.filter(course__in=courses))
+    delete(Cohort.objects.filter(course__in=courses))
+    delete(courses)

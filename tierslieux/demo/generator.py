@@ -33,6 +33,7 @@ from tierslieux.demo.beyond import BeyondCalls
 from tierslieux.demo.current_year import CurrentYear
 from tierslieux.demo.history import YearsOfCalls
 from tierslieux.demo.names import date_of
+from tierslieux.demo.network import NetworkPartnership
 from tierslieux.demo.policy import (
     DEFAULT_FROM_YEAR,
     DEFAULT_SEED,
@@ -46,9 +47,11 @@ from tierslieux.demo.surveys import SurveyYears
 from tierslieux.demo.territory import territory_read
 
 
-class Generator(YearsOfCalls, CurrentYear, BeyondCalls, SurveyYears, PremisesOffers):
+class Generator(
+    YearsOfCalls, CurrentYear, BeyondCalls, SurveyYears, PremisesOffers, NetworkPartnership
+):
     """The whole generator: the years of calls, what lies beyond the calls, the surveys, the
-    current year and the premises on offer, in that order."""
+    current year, the premises on offer and the network's partnership, in that order."""
 
     def run(self) -> DemoSummary:
         threshold = float(Call._meta.get_field("carence_minutes").default)
@@ -67,6 +70,8 @@ class Generator(YearsOfCalls, CurrentYear, BeyondCalls, SurveyYears, PremisesOff
             self.premises()
             self.journal(communes)
             self.surveys()
+            # The network's side (issue 16), from a random stream of its own.
+            self.network_partnership()
             # Drawn from a random stream of its own: the records above do not change with it.
             self.rng = random.Random(f"{self.seed}-current-year")
             self.current_year(communes)

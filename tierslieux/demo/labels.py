@@ -4,7 +4,9 @@ Calls have ``is_demo``; places have ``source == "demo"`` and names ending with "
 are not published; organisations' names end with " (démo)"; users' usernames start with
 "demo-" (the generator's actors have no usable password); surveys have ``is_demo`` and titles
 "Panorama AAAA (démo)"; other grants have ``is_demo``; journal entries' projects end with
-" (démo)"; committee references start with "DÉMO".
+" (démo)"; committee references start with "DÉMO"; training courses, partnership
+programmes and shared resources have ``is_demo`` and titles ending with " (démo)" (sessions,
+registrations and cohorts hang from a demo course).
 """
 
 from django.db.models import QuerySet
@@ -12,8 +14,10 @@ from django.db.models import QuerySet
 from tierslieux.accounts.models import Organisation, User
 from tierslieux.calls.models import Call
 from tierslieux.dashboard.models import OtherGrant
+from tierslieux.network.models import Programme
 from tierslieux.places.models import Place, PlaceSource
 from tierslieux.surveys.models import Survey
+from tierslieux.training.models import Course
 
 DEMO_SUFFIX = " (démo)"
 DEMO_USER_PREFIX = "demo-"
@@ -47,4 +51,6 @@ def demo_records_exist() -> bool:
         or Call.objects.filter(is_demo=True, applications__isnull=False).exists()
         or Survey.objects.filter(is_demo=True).exists()
         or OtherGrant.objects.filter(is_demo=True).exists()
+        or Programme.objects.filter(is_demo=True).exists()
+        or Course.objects.filter(is_demo=True).exists()
     )

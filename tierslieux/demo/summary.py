@@ -37,6 +37,13 @@ class DemoSummary:
     premises_offers: int = 0
     premises_interests: int = 0
     premises_accepted: int = 0
+    courses: int = 0
+    training_sessions: int = 0
+    registrations: int = 0
+    cohorts: int = 0
+    certified: int = 0
+    resources: int = 0
+    programmes: int = 0
     years: tuple[int, int] = (0, 0)
     today: datetime.date | None = None
     current_call: str = ""
@@ -63,6 +70,10 @@ class DemoSummary:
             f"{self.premises_agreements}",
             f"  premises on offer {self.premises_offers}; interests {self.premises_interests} "
             f"({self.premises_accepted} accepted)",
+            f"  network: courses {self.courses}, sessions {self.training_sessions}, "
+            f"registrations {self.registrations}; cohorts {self.cohorts} "
+            f"({self.certified} certified); resources {self.resources}; "
+            f"partnership programmes {self.programmes}",
             *self._current_lines(),
         ]
 

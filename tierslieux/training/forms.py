@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tierslieux.core.money import cents_to_euros, euros_to_cents
 from tierslieux.places.models import Place, PlaceState
-from tierslieux.training.models import Course, Registration, Session
+from tierslieux.training.models import Cohort, Course, CourseModule, Registration, Session
 
 
 class CourseForm(forms.ModelForm):
@@ -80,3 +80,46 @@ class RegistrationForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+# --- facilitator cohorts ----------------------------------------------------------------------
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CohortForm(forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = ["course", "name", "starts_on", "ends_on"]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+
+    def _post_clean(self):
+        pass
+
+
+class ModuleForm(forms.Form):
+    title = forms.CharField(label=_("module title"), max_length=200)
+    position = forms.IntegerField(label=_("position"), min_value=1, max_value=100, initial=1)
+
+
+class TraineeForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=150)
+    place = forms.ModelChoiceField(
+        label=_("tiers-lieu of work (optional)"),
+        queryset=Place.objects.filter(is_published=True).order_by("name"),
+        required=False,
+    )
+
+
+class TraineeProgressForm(forms.Form):
+    modules = forms.ModelMultipleChoiceField(
+        label=_("modules completed"),
+        queryset=CourseModule.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    certified_on = forms.DateField(label=_("certified on"), required=False, widget=DATE)
+
+    def __init__(self, *args, course: Course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["modules"].queryset = course.modules.order_by("position", "pk")

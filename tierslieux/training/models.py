@@ -49,6 +49,11 @@ class Course(BaseModel):
     )
     trainer = models.CharField(_("trainer"), max_length=200)
     is_published = models.BooleanField(_("published in the catalogue"), default=True)
+    is_demo = models.BooleanField(
+        _("demo record"),
+        default=False,
+        help_text=_("Made up to try the product (demo data); shown as such on every page."),
+    )
 
     class Meta:
         verbose_name = _("course")
@@ -179,3 +184,91 @@ class RegistrationLog(TransitionLog):
         verbose_name = _("registration log")
         verbose_name_plural = _("registration logs")
         ordering = ["at", "pk"]
+
+
+# --- facilitator training cohorts (issue 16, part 3) ------------------------------------------
+
+
+class CourseModule(BaseModel):
+    """A module of a certifying course (the facilitator training has several)."""
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="modules"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        ordering = ["course", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "title"], name="training_module_unique_title"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Cohort(BaseModel):
+    """A cohort (promotion) of trainees following a certifying course together."""
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="cohorts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="training_cohort_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:cohort_detail", args=[self.pk])
+
+
+class Trainee(BaseModel):
+    """A trainee of a cohort: the place of the directory they work in, the modules completed,
+    and the certification obtained (the course's, with its RNCP code)."""
+
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="trainees"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    place = models.ForeignKey(
+        Place,
+        verbose_name=_("tiers-lieu of work"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    modules_completed = models.ManyToManyField(
+        CourseModule, verbose_name=_("modules completed"), blank=True, related_name="+"
+    )
+    certified_on = models.DateField(_("certified on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("trainee")
+        verbose_name_plural = _("trainees")
+        ordering = ["cohort", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "name"], name="training_trainee_unique"),
+        ]
+        indexes = [models.Index(fields=["certified_on"])]
+
+    def __str__(self) -> str:
+        return self.name

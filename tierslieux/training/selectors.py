@@ -1,12 +1,14 @@
 """Reads of the training catalogue: the public catalogue, upcoming sessions (by département or
 place) with their seats taken, and a session's registrations for the network."""
 
+import datetime
+
 from django.db.models import Count, F, Q, QuerySet
 
 from tierslieux.core import clock
 from tierslieux.core.permissions import user_can
 from tierslieux.places.models import PlaceState
-from tierslieux.training.models import Course, Registration, Session
+from tierslieux.training.models import Cohort, Course, Registration, Session, Trainee
 from tierslieux.training.workflow import TAKING_A_SEAT, RegistrationState
 
 
@@ -81,3 +83,46 @@ def registration_attended_get(*, user, pk: int) -> Registration | None:
     if registration is None or not user_can(user, "training.attendance_record", registration):
         return None
     return registration
+
+
+# --- facilitator cohorts --------------------------------------------------------------------
+
+
+def cohort_list(*, user) -> QuerySet[Cohort]:
+    """Cohorts with their counts of trainees and certified trainees (network and Région)."""
+    if not user_can(user, "training.cohort_view"):
+        return Cohort.objects.none()
+    return (
+        Cohort.objects.select_related("course")
+        .annotate(
+            n_trainees=Count("trainees", distinct=True),
+            n_certified=Count(
+                "trainees", filter=Q(trainees__certified_on__isnull=False), distinct=True
+            ),
+        )
+        .order_by("-starts_on", "pk")
+    )
+
+
+def cohort_get(*, user, pk: int) -> Cohort | None:
+    return cohort_list(user=user).filter(pk=pk).first()
+
+
+def trainee_list(*, user, cohort: Cohort) -> QuerySet[Trainee]:
+    if not user_can(user, "training.cohort_view", cohort):
+        return Trainee.objects.none()
+    return (
+        cohort.trainees.select_related("place__commune")
+        .defer("place__commune__geometry")
+        .prefetch_related("modules_completed")
+        .order_by("name", "pk")
+    )
+
+
+def certifications_read(*, include_demo: bool) -> list[tuple[datetime.date, str | None]]:
+    """(day certified, département of the trainee's place of work or None) of every
+    certification obtained; demo courses' trainees left out unless ``include_demo``."""
+    trainees = Trainee.objects.filter(certified_on__isnull=False)
+    if not include_demo:
+        trainees = trainees.filter(cohort__course__is_demo=False)
+    return list(trainees.values_list("certified_on", "place__commune__departement_id"))

@@ -52,6 +52,7 @@ COURSE_FIELDS = (
     "rncp_code",
     "trainer",
     "is_published",
+    "is_demo",
 )
 SESSION_FIELDS = ("course", "place", "starts_at", "ends_at", "seats", "format")
 
@@ -156,10 +157,11 @@ def _cancel_link(raw_token: str) -> str:
 
 
 def registration_create(
-    *, session: Session, data: Mapping[str, Any], by: Actor = None
+    *, session: Session, data: Mapping[str, Any], by: Actor = None, notify: bool = True
 ) -> tuple[Registration, str]:
     """Register someone (anyone may): waitlisted when the session is full. Returns the
-    registration and the raw token of its cancellation link (sent by e-mail only)."""
+    registration and the raw token of its cancellation link (sent by e-mail only; no e-mail
+    with ``notify=False``, as the demo records replay)."""
     require(by, "training.view", session)
     email = str(data.get("email", "")).strip().lower()
     raw = secrets.token_urlsafe(32)
@@ -186,8 +188,9 @@ def registration_create(
         RegistrationLog.objects.create(
             registration=registration, to_state=registration.state, by=_logged(by)
         )
-        message = emails.waitlisted if full else emails.confirmation
-        _send_after_commit(registration.email, message(registration, link=_cancel_link(raw)))
+        if notify:
+            message = emails.waitlisted if full else emails.confirmation
+            _send_after_commit(registration.email, message(registration, link=_cancel_link(raw)))
     return registration, raw
 
 

@@ -6,11 +6,13 @@ session forms, a session's registrations and attendance. Each view validates a f
 service or selector, and renders.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,7 +23,7 @@ from tierslieux.core.permissions import permission_required, user_can
 from tierslieux.core.privacy import no_referrer
 from tierslieux.core.region_choice import is_multi_region, region_choice_checked
 from tierslieux.territory.selectors import departements_of, region_departements
-from tierslieux.training import certificates, feeds, selectors, services
+from tierslieux.training import certificates, feeds, mapdata, selectors, services
 from tierslieux.training.forms import CourseForm, RegistrationForm, SessionForm
 from tierslieux.training.workflow import RegistrationState
 
@@ -279,6 +281,49 @@ def registration_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="attestation-{registration.pk}.pdf"'
     return response
+
+
+def _chosen_departement(request: HttpRequest):
+    code = request.GET.get("departement", "")
+    return next((d for d in region_departements() if d.code == code), None)
+
+
+@require_GET
+@permission_required("training.view")
+def session_map(request: HttpRequest) -> HttpResponse:
+    """The upcoming sessions on a map (by département), with the same list beside it."""
+    chosen = _chosen_departement(request)
+    sessions = selectors.session_upcoming(
+        user=request.user, departement=chosen.code if chosen else None
+    )
+    outlines = reverse("places:outlines_geojson")
+    query = f"?departement={chosen.code}" if chosen else ""
+    return render(
+        request,
+        "training/session_map.html",
+        {
+            "paged": paginate(request, sessions),
+            "departements": region_departements(),
+            "chosen": chosen,
+            "map": {
+                "sessions-url": reverse("training:sessions_geojson") + query,
+                "departements-url": f"{outlines}?level=departement",
+                "towns-url": reverse("places:towns_json"),
+                "tile-url": settings.MAP_TILE_URL,
+                "tile-attribution": settings.MAP_TILE_ATTRIBUTION,
+            },
+        },
+    )
+
+
+@require_GET
+@permission_required("training.view")
+def sessions_geojson(request: HttpRequest) -> JsonResponse:
+    chosen = _chosen_departement(request)
+    sessions = selectors.session_upcoming(
+        user=request.user, departement=chosen.code if chosen else None
+    )
+    return JsonResponse(mapdata.sessions_geojson(sessions))
 
 
 def place_sessions_panel(request: HttpRequest, place) -> str:

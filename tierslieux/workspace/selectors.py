@@ -20,6 +20,7 @@ from tierslieux.agreements import selectors as agreements
 from tierslieux.calls import selectors as calls
 from tierslieux.core.permissions import user_can
 from tierslieux.core.regions import region_name
+from tierslieux.network import selectors as network
 from tierslieux.places import selectors as places
 from tierslieux.premises import selectors as premises_offers
 from tierslieux.premises import selectors_interest as premises_interests
@@ -398,8 +399,47 @@ def start_page(*, user: Any, on: datetime.date) -> list[Panel]:
                 ),
             )
         )
+    panels += _network_partnership_panels(user)
     evaluation = [Line(_("Evaluation dashboard"), reverse("dashboard:dashboard_detail"))]
     if user_can(user, "calls.funded_view"):
         evaluation.append(Line(_("Funded projects"), reverse("calls:funded_list")))
     panels.append(Panel("evaluation", _("The policy at a glance"), lines=evaluation))
+    return panels
+
+
+def _network_partnership_panels(user: Any) -> list[Panel]:
+    """The partnership programme and the facilitator cohorts (Région and network), the shared
+    resources (every signed-in partner and holder)."""
+    panels = []
+    lines = []
+    if user_can(user, "network.programme_view"):
+        lines += [
+            Line(str(p), reverse("network:programme_detail", args=[p.pk]))
+            for p in network.programme_list(user=user)[:LIST_LIMIT]
+        ]
+        lines.append(Line(_("Partnership programmes"), reverse("network:programme_list")))
+    if user_can(user, "training.cohort_view"):
+        lines.append(
+            Line(
+                _("Facilitator training cohorts"),
+                reverse("training:cohort_list"),
+                count=training.cohort_list(user=user).count(),
+            )
+        )
+    if lines:
+        panels.append(Panel("partnership", _("Partnership with the regional network"), lines))
+    if user_can(user, "network.resource_view"):
+        panels.append(
+            Panel(
+                "resources",
+                _("Shared resources"),
+                lines=[
+                    Line(
+                        _("Guides, model documents and recordings"),
+                        reverse("network:resource_list"),
+                        count=network.resource_list(user=user).count(),
+                    )
+                ],
+            )
+        )
     return panels

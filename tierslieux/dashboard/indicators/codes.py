@@ -30,6 +30,7 @@ class Code:
     PAID = "paid"
     COVERAGE_SHARE = "coverage_share"
     PLACES_TARGET_PROGRESS = "places_target_progress"
+    CERTIFIED_FACILITATORS = "certified_facilitators"
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,9 @@ class Records:
     surveys: tuple[Survey, ...]
     responses: dict[int, tuple[Response, ...]]
     """Survey id -> its answers, in the order they were stored."""
+    certifications: tuple[tuple[datetime.date, str | None], ...] = ()
+    """(day certified, département of the place of work or None) of each facilitator
+    certified (training cohorts, ADR 0033)."""
     directory_known_from: datetime.date | None = None
     """Before this date the directory is incomplete: the places of its oldest source without an
     opening date (the 2019 census) may have been open already, so the figures that count open
@@ -150,6 +153,7 @@ def records_with(
     paid: Iterable[Money] = (),
     surveys: Iterable[Survey] = (),
     responses: Iterable[Response] = (),
+    certifications: Iterable[tuple[datetime.date, str | None]] = (),
     include_demo: bool = True,
 ) -> Records:
     """``Records`` from plain items, with the same derived fields as the reader computes.
@@ -180,6 +184,7 @@ def records_with(
         paid=tuple(paid),
         surveys=tuple(surveys),
         responses={k: tuple(v) for k, v in answers.items()},
+        certifications=tuple(certifications),
         directory_known_from=min((d for d in undated if d), default=None),
     )
 

@@ -38,7 +38,7 @@ from tierslieux.dashboard.indicators.data import (
     records_with,
 )
 from tierslieux.dashboard.indicators.results import DemoSummary
-from tierslieux.dashboard.models import OtherGrant
+from tierslieux.dashboard.models import GrantLine, OtherGrant
 from tierslieux.places.models import Place as PlaceModel
 from tierslieux.places.models import PlaceSource
 from tierslieux.surveys.models import UNSURE_CONFIDENCES, SurveyResponse
@@ -55,6 +55,7 @@ from tierslieux.territory.mesh import (
 )
 from tierslieux.territory.mesh_cache import mesh_report_cached, params_key
 from tierslieux.territory.models import Commune, Departement, PopulationCell
+from tierslieux.training.selectors import certifications_read
 
 COVERAGE_CACHE_SECONDS = 24 * 3600
 
@@ -120,9 +121,12 @@ def records_load(*, include_demo: bool, region_code: str | None = None) -> Recor
     others = (OtherGrant.objects.all() if include_demo else OtherGrant.objects.real()).filter(
         of("region_code")
     )
-    for line, year, committed_on, cents, paid_on, paid_cents in others.values_list(
-        "line", "year", "committed_on", "committed_cents", "paid_on", "paid_cents"
+    for line, programme, year, committed_on, cents, paid_on, paid_cents in others.values_list(
+        "line", "programme_id", "year", "committed_on", "committed_cents", "paid_on", "paid_cents"
     ):
+        # The support to the regional network is the grants of the partnership programme
+        # (ADR 0033); grants entered before the programme existed keep their own line.
+        line = GrantLine.REGIONAL_NETWORK if programme is not None else line
         grants.append((None, Money(committed_on, year, line, None, cents)))
         if paid_on is not None and paid_cents:
             paid.append(Money(paid_on, paid_on.year, line, None, paid_cents))
@@ -130,6 +134,7 @@ def records_load(*, include_demo: bool, region_code: str | None = None) -> Recor
         include_demo=include_demo, where=of("place__commune__departement__region_code")
     )
     return records_with(
+        certifications=certifications_read(include_demo=include_demo),
         places=places,
         population=dict(population),
         departement_names=names,
@@ -303,6 +308,7 @@ FINGERPRINT_MODELS = (
     "surveys.SurveyResponse",
     "dashboard.OtherGrant",
     "territory.Commune",
+    "training.Trainee",
 )
 
 

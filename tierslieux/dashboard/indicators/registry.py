@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tierslieux.dashboard.indicators import coverage, funding, places, survey
+from tierslieux.dashboard.indicators import coverage, facilitators, funding, places, survey
 from tierslieux.dashboard.indicators.codes import Definition
 from tierslieux.dashboard.indicators.results import Indicator
 from tierslieux.dashboard.indicators.scope import Scope
@@ -37,6 +37,7 @@ INDICATORS: tuple[Entry, ...] = (
     Entry(funding.PAID, funding.paid, False),
     Entry(coverage.COVERAGE_SHARE, coverage.coverage_share, True),
     Entry(places.PLACES_TARGET_PROGRESS, places.places_target_progress, True),
+    Entry(facilitators.CERTIFIED_FACILITATORS, facilitators.certified_facilitators, False),
 )
 
 DEFINITIONS: dict[str, Definition] = {e.code: e.definition for e in INDICATORS}
