@@ -56,8 +56,8 @@ from tierslieux.territory.analytics.mclp_bounds import (
     lagrangian,
     milp,
     restrict,
-    top_sites,
 )
+from tierslieux.territory.analytics.mclp_branch import BRANCH_MAX_NODES, branch_and_bound
 from tierslieux.territory.analytics.mclp_highs import relative_gap
 from tierslieux.territory.analytics.mclp_reduce import Component, components, reduce_problem
 from tierslieux.territory.analytics.mclp_swap import mclp_greedy_swap, swap_improve
@@ -92,6 +92,8 @@ class _Part:
     relaxation: Relaxation | None = None
     relaxation_pairs: int = LP_MAX_PAIRS
     """Largest number of reach pairs given to the linear relaxation (else subgradient)."""
+    branch_nodes: int = BRANCH_MAX_NODES
+    """Nodes of the branch and bound on the relaxation before fixing and HiGHS's MILP."""
     """The linear relaxation, kept for the next ``k`` (built on first use)."""
 
     def exact(self, k: int, tolerance: float) -> bool:
@@ -202,14 +204,10 @@ def _bound(part: _Part, k: int, tolerance: float, deadline: float, limit: int) -
         relaxed = part.relaxation.multipliers(k, deadline - time.perf_counter())
     if relaxed is not None:
         # The linear relaxation's duals minimise L; its k largest site values, swapped
-        # below, are usually an optimal solution.
+        # below, are usually an optimal solution (else the branch and bound of ``_settle``,
+        # on the same relaxation, finds one).
         lam, x = relaxed
         bound = float(bound_table(matrix, weight, lam, k)[k])
-        # A second start: the Lagrangian sites of the duals (the k largest c_j), swapped.
-        by_lam = top_sites(matrix, lam, k)
-        if len(by_lam):
-            other, _ = swap_improve(part.problem, by_lam.tolist())
-            part.improve(k, other, _value(part, other), bound)
         sites = np.argsort(-x, kind="stable")[:k]
     else:
         # A first, short descent gives a bound for every k (bound_table), so that the next
@@ -249,6 +247,21 @@ def _settle(part: _Part, k: int, tolerance: float, deadline: float) -> None:
         part.tried.add(k)
         return
     matrix, weight = part.component.matrix, part.component.weight
+    if part.relaxation is not None and part.relaxation.solved:
+        # Branch and bound on the relaxation kept by HiGHS (its basis restarts each node).
+        found = branch_and_bound(
+            part.relaxation,
+            matrix,
+            weight,
+            k,
+            (part.sites[k], part.lower[k]),
+            tolerance,
+            deadline,
+            part.branch_nodes,
+        )
+        part.improve(k, found.sites, _value(part, found.sites), found.bound)
+        if part.exact(k, tolerance):
+            return
     lam = part.multipliers[k][1]
     forced: list[int] = []
     base, k_left = 0.0, k
@@ -308,6 +321,7 @@ def mclp_exact(
     time_limit_s: float = 10.0,
     enumeration_limit: int = ENUMERATION_LIMIT,
     relaxation_pairs: int = LP_MAX_PAIRS,
+    branch_nodes: int = BRANCH_MAX_NODES,
 ) -> Solution:
     """Maximal covering solved to optimality (or to the time limit), see the module docstring.
 
@@ -325,6 +339,9 @@ def mclp_exact(
     relaxation_pairs : int
         Components (and instances left after fixing) with at most this many reach pairs get
         the linear relaxation's duals (HiGHS); larger ones subgradient steps. Default 1 M.
+    branch_nodes : int
+        Nodes of the branch and bound on a component's linear relaxation (``mclp_branch``)
+        before the candidates are fixed and HiGHS's MILP solves what is left. Default 200.
 
     Returns
     -------
@@ -340,7 +357,7 @@ def mclp_exact(
     deadline = time.perf_counter() + time_limit_s
     max_sites = check_p(problem, p)
     sites, new_weight, bound, status = _search(
-        problem, max_sites, deadline, enumeration_limit, relaxation_pairs
+        problem, max_sites, deadline, enumeration_limit, relaxation_pairs, branch_nodes
     )
     gap = 0.0 if status == "optimal" else relative_gap(new_weight, bound)
     return make_solution(
@@ -360,6 +377,7 @@ def _search(
     deadline: float,
     enumeration_limit: int,
     relaxation_pairs: int,
+    branch_nodes: int = BRANCH_MAX_NODES,
 ) -> tuple[list[int], float, float, Status]:
     """The search of ``mclp_exact``: (sites, their new weight, upper bound, status)."""
     # Swaps from the greedy only: the Lagrangian descents below give the other starts.
@@ -372,6 +390,7 @@ def _search(
     parts = [_part(component, max_sites) for component in components(reduced)]
     for part in parts:
         part.relaxation_pairs = relaxation_pairs
+        part.branch_nodes = branch_nodes
     tolerance = 1e-9 * max(1.0, float(reduced.weight.sum()))
     status: Status = "optimal"
     while True:
@@ -390,8 +409,15 @@ def _search(
         pending.sort(key=lambda item: item[0].lower[item[1]] - item[0].upper[item[1]])
         unbounded = [(part, k) for part, k in pending if k not in part.bounded]
         # Cheap bounds first, for every pair of the upper allocation; HiGHS only for the
-        # pairs still in it once they are all bounded.
+        # pairs still in it once they are all bounded. A component bounded for the first time
+        # is bounded at the number of sites the best known solution gives it, when larger:
+        # the multipliers bound every k, and that k is the one the optimum usually needs
+        # (Nouvelle-Aquitaine: the upper programme first gives the giant component 49 sites,
+        # the solution 50; the bound for 50 rules 49 out).
+        given = {id(part): k for part, k in zip(parts, allocation, strict=True)}
         for part, k in unbounded:
+            if not part.bounded and given[id(part)] > k:
+                k = given[id(part)]
             _bound(part, k, tolerance, deadline, enumeration_limit)
         if not unbounded:
             for part, k in pending:
