@@ -22,9 +22,12 @@ from tierslieux.territory.analytics.location import (
     mclp_greedy_swap,
 )
 from tierslieux.territory.analytics.mclp_bounds import (
+    DEFLECTED_THETA,
+    DEFLECTION,
     Relaxation,
     bound_table,
     fixings,
+    lagrangian,
     restrict,
     top_sites,
 )
@@ -419,3 +422,54 @@ def test_branch_and_bound_stopped_early_keeps_a_valid_bound(seed):
     )
     _, kept = _branched(dense, weight, k, incumbent=(optimum_sites, best))
     assert kept.proven and kept.value == best and kept.sites == optimum_sites
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_deflected_steps_bound_every_solution_and_value_their_sites(seed):
+    """The volume-like steps of the national search: every bound is above the optimum, the
+    sites returned (single steps or the rounded average) are worth the value returned."""
+    rng = np.random.default_rng(2700 + seed)
+    dense = rng.random((40, 12)) < rng.uniform(0.1, 0.3)
+    dense[:, ~dense.any(axis=0)] = True
+    weight = rng.integers(1, 60, 40).astype(np.float64)
+    k = int(rng.integers(1, 5))
+    best = _brute_force(dense, weight, np.zeros(40, bool), k)
+    bound, lam, sites, value = lagrangian(
+        sparse.csc_matrix(dense),
+        weight,
+        k,
+        0.0,
+        time.perf_counter() + 10.0,
+        1e-9,
+        steps=200,
+        deflection=DEFLECTION,
+        theta=DEFLECTED_THETA,
+    )
+    assert bound >= best - 1e-9
+    assert np.all((lam >= 0.0) & (lam <= weight))
+    assert_allclose(bound_table(sparse.csc_matrix(dense), weight, lam, k)[k], bound)
+    assert len(sites) <= k and value <= best + 1e-9
+    assert_allclose(value, weight[dense[:, sites].any(axis=1)].sum())
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_without_any_solver_the_search_keeps_valid_bounds_to_the_time_limit(seed):
+    """Neither the relaxation nor HiGHS's MILP (the national giant component's path): the
+    search fixes and descends again until the time limit; its solution is a solution, its
+    bound bounds the optimum, and optimal means the optimum."""
+    rng = np.random.default_rng(3100 + seed)
+    dense, weight, already = _blocks(rng, 2, max_rows=14, max_cols=7)
+    problem = _problem(dense, weight, already)
+    p = int(rng.integers(2, 5))
+    best = _brute_force(dense, weight, already, p)
+    solution = mclp_exact(
+        problem,
+        p,
+        enumeration_limit=0,
+        relaxation_pairs=-1,
+        milp_pairs=-1,
+        time_limit_s=0.3,
+    )
+    assert solution.new_weight <= best + 1e-9 <= solution.bound + 2e-9
+    if solution.status == "optimal":
+        assert_allclose(solution.new_weight, best)

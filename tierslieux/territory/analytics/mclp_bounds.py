@@ -39,6 +39,14 @@ from tierslieux.territory.analytics.mclp_highs import quiet_highs, solve
 #: Subgradient steps at most; the step size halves after this many steps without a better bound.
 LAGRANGE_STEPS = 1000
 LAGRANGE_PATIENCE = 20
+#: Deflected steps of the exact search (a volume-like direction: each step moves along
+#: ``v = a g + (1 - a) v_previous`` with ``a = DEFLECTION``, step factor ``DEFLECTED_THETA``
+#: instead of Polyak's 2). Measured on the national giant component (137,844 rows x 16,934
+#: candidates, k = 298): bound 11.57 M after 1,500 steps against 11.67 M for plain steps after
+#: 1,000 (and stalled there).
+DEFLECTION = 0.1
+DEFLECTED_THETA = 0.05
+ROUNDING_EVERY = 20
 #: Components with at most this many reach pairs get the multipliers of the linear relaxation
 #: (HiGHS's interior point) instead of subgradient steps.
 LP_MAX_PAIRS = 1_000_000
@@ -81,9 +89,19 @@ def lagrangian(
     tolerance: float,
     steps: int = LAGRANGE_STEPS,
     start: FloatArray | None = None,
+    deflection: float = 0.0,
+    theta: float = 2.0,
 ) -> tuple[float, FloatArray, list[int], float]:
     """Subgradient descent on ``L`` from ``start`` (default: each row's weight shared among the
-    candidates that reach it): (best bound, its multipliers, best sites, their value)."""
+    candidates that reach it): (best bound, its multipliers, best sites, their value).
+
+    ``deflection`` ``a`` in (0, 1] moves along ``v = a g + (1 - a) v_previous`` (``g`` the
+    subgradient; a volume-like direction that damps the zigzag of plain steps), 0 along ``g``;
+    ``theta`` is the first step factor of Polyak's rule. Whatever the steps, every bound is
+    ``L`` at multipliers in ``[0, w]``: valid. With a deflection, the steps' sites are also
+    averaged the same way (the volume algorithm's primal estimate) and, every
+    ``ROUNDING_EVERY`` steps, the ``k`` largest averages are a solution tried as well: the
+    sites of single steps cover the same rows twice, their average spreads them."""
     matrix = sparse.csc_matrix(matrix)
     by_column = sparse.csr_matrix(matrix.T, dtype=np.float64)
     degree = np.diff(matrix.tocsr().indptr)
@@ -91,8 +109,10 @@ def lagrangian(
     best_bound, best_lam = np.inf, lam.copy()
     best_sites: list[int] = []
     best_value = -np.inf
-    theta, stale = 2.0, 0
-    for _ in range(steps):
+    stale = 0
+    direction: FloatArray | None = None
+    average = np.zeros(matrix.shape[1])
+    for step_number in range(steps):
         c = by_column @ lam
         top = _top(c, k)
         pay = weight > lam
@@ -101,6 +121,14 @@ def lagrangian(
         value = float(weight[cover > 0.0].sum())
         if value > best_value:
             best_value, best_sites = value, top.tolist()
+        if deflection > 0.0:
+            average *= 1.0 - deflection if step_number else 0.0
+            average[top] += deflection if step_number else 1.0
+            if step_number % ROUNDING_EVERY == ROUNDING_EVERY - 1:
+                rounded = _top(average, k)
+                rounded_value = float(weight[_cover_counts(matrix, rounded) > 0.0].sum())
+                if rounded_value > best_value:
+                    best_value, best_sites = rounded_value, rounded.tolist()
         if bound < best_bound - tolerance:
             best_bound, best_lam, stale = bound, lam.copy(), 0
         else:
@@ -111,6 +139,11 @@ def lagrangian(
         if best_bound - target <= tolerance or theta < 1e-4 or time.perf_counter() > deadline:
             break
         step = pay.astype(np.float64) - cover
+        if deflection > 0.0:
+            direction = (
+                step if direction is None else deflection * step + (1.0 - deflection) * direction
+            )
+            step = direction.copy()
         # Projected: no move out of [0, w] where the multiplier sits on a bound.
         step[(lam <= 0.0) & (step < 0.0)] = 0.0
         step[(lam >= weight) & (step > 0.0)] = 0.0
