@@ -229,6 +229,7 @@ def _bound(part: _Part, k: int, tolerance: float, deadline: float, limit: int) -
             deflection=DEFLECTION,
             theta=DEFLECTED_THETA,
         )
+        _greedy_by_multipliers(part, k, lam)
     part.multipliers[k] = (bound, lam)
     table = bound_table(matrix, weight, lam, part.kmax)
     for k2 in range(part.kmax, 0, -1):
@@ -237,6 +238,16 @@ def _bound(part: _Part, k: int, tolerance: float, deadline: float, limit: int) -
         sites, _ = swap_improve(part.problem, [int(j) for j in sites])
         part.improve(k, sites, _value(part, sites), bound)
     part.improve(k, part.sites[k], part.lower[k], bound)
+
+
+def _greedy_by_multipliers(part: _Part, k: int, lam: FloatArray) -> None:
+    """One more solution: the greedy on the rows weighted by the multipliers (what the bound
+    prices each row at), swapped. National giant component, k = 298, after 600 deflected
+    steps: 11.51 M, against 11.48-11.49 M for the steps' own sites swapped."""
+    sites = lazy_greedy(part.problem, lam, np.zeros(part.problem.n_demand, dtype=np.bool_), k)
+    if sites:
+        sites, _ = swap_improve(part.problem, sites)
+        part.improve(k, sites, _value(part, sites), part.upper[k])
 
 
 def _settle(part: _Part, k: int, tolerance: float, deadline: float) -> None:
@@ -321,6 +332,8 @@ def _settle(part: _Part, k: int, tolerance: float, deadline: float) -> None:
             found = forced + columns[sites].tolist()
             found, _ = swap_improve(part.problem, found)
             part.improve(k, found, _value(part, found), part.upper[k])
+        if not forced and len(columns) == part.problem.n_candidates:
+            _greedy_by_multipliers(part, k, lam)
     left = deadline - time.perf_counter()
     # HiGHS only on what it can solve: on millions of pairs it ends at the time limit with a
     # weaker bound than the Lagrangian one, after copying the model several times (measured:
