@@ -191,7 +191,8 @@ def _bound(part: _Part, k: int, tolerance: float, deadline: float, limit: int) -
     """Tighten ``f(k)`` cheaply: swaps, enumeration when the component is small, else the
     Lagrangian bound and its solutions improved by swaps (``mclp_bounds``)."""
     part.bounded.add(k)
-    if len(part.sites[k]) == k:
+    if len(part.sites[k]) == k and part.component.matrix.nnz > part.relaxation_pairs:
+        # (A component on the relaxation gets its rounding swapped below instead.)
         sites, _ = swap_improve(part.problem, part.sites[k])
         part.improve(k, sites, _value(part, sites), part.upper[k])
     if part.exact(k, tolerance):
