@@ -473,3 +473,24 @@ def test_without_any_solver_the_search_keeps_valid_bounds_to_the_time_limit(seed
     assert solution.new_weight <= best + 1e-9 <= solution.bound + 2e-9
     if solution.status == "optimal":
         assert_allclose(solution.new_weight, best)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_relaxation_started_from_a_solution_gives_the_same_bound(seed):
+    """A first solve started from a solution (the component's greedy sites) reaches the same
+    linear bound as one started from nothing; a start of more than k sites is ignored."""
+    rng = np.random.default_rng(3300 + seed)
+    dense = rng.random((30, 10)) < 0.3
+    dense[:, ~dense.any(axis=0)] = True
+    weight = rng.integers(1, 50, 30).astype(np.float64)
+    matrix = sparse.csc_matrix(dense)
+    k = int(rng.integers(1, 5))
+    start = rng.choice(10, int(rng.integers(1, k + 2)), replace=False).tolist()
+    plain, _ = Relaxation(matrix, weight).multipliers(k, 10.0)
+    started, x = Relaxation(matrix, weight).multipliers(k, 10.0, start)
+    assert_allclose(
+        bound_table(matrix, weight, started, k)[k],
+        bound_table(matrix, weight, plain, k)[k],
+        rtol=1e-9,
+    )
+    assert x.sum() <= k + 1e-9

@@ -187,6 +187,7 @@ class Relaxation:
         lp.a_matrix_.index_ = model.indices.astype(np.int32)
         lp.a_matrix_.value_ = model.data.astype(np.float64)
         self.shape, self.weight = (n_rows, n_cols), weight
+        self.matrix = sparse.csr_matrix(matrix, dtype=np.float64)
         self.solver = quiet_highs(1.0)
         if matrix.nnz <= PRIMAL_MAX_PAIRS:
             self.solver.setOptionValue("solver", "simplex")
@@ -199,13 +200,24 @@ class Relaxation:
         self.k = -1
         """Right-hand side of the cardinality row in the solver."""
 
-    def multipliers(self, k: int, time_limit_s: float) -> tuple[FloatArray, FloatArray] | None:
+    def multipliers(
+        self, k: int, time_limit_s: float, start: list[int] | None = None
+    ) -> tuple[FloatArray, FloatArray] | None:
         """Duals (clipped to ``[0, w]``) and site values for ``k`` sites, or None if HiGHS
-        gives none within the time."""
+        gives none within the time. ``start`` (at most ``k`` sites), for a first solve: the
+        simplex starts from that solution (Nouvelle-Aquitaine's giant component, from the
+        greedy: 1,885 iterations and 36 ms against 2,565 and 46 ms)."""
         if not time_limit_s > 0.0:
             return None
         self.solver.changeRowBounds(self.shape[0], -highspy.kHighsInf, float(k))
         self.k = k
+        if start is not None and not self.solved and 0 < len(start) <= k:
+            x = np.zeros(self.shape[1])
+            x[np.asarray(start, dtype=np.intp)] = 1.0
+            initial = highspy.HighsSolution()
+            initial.col_value = np.concatenate([x, np.minimum(self.matrix @ x, 1.0)])
+            initial.value_valid = True
+            self.solver.setSolution(initial)
         return self.resolve(time_limit_s)
 
     def resolve(self, time_limit_s: float) -> tuple[FloatArray, FloatArray] | None:

@@ -206,7 +206,9 @@ def _bound(part: _Part, k: int, tolerance: float, deadline: float, limit: int) -
     if matrix.nnz <= part.relaxation_pairs:
         if part.relaxation is None:
             part.relaxation = Relaxation(matrix, weight)
-        relaxed = part.relaxation.multipliers(k, deadline - time.perf_counter())
+        relaxed = part.relaxation.multipliers(
+            k, deadline - time.perf_counter(), part.sites[k] if part.sites[k] else None
+        )
     if relaxed is not None:
         # The linear relaxation's duals minimise L; its k largest site values, swapped
         # below, are usually an optimal solution (else the branch and bound of ``_settle``,
@@ -431,12 +433,19 @@ def _search(
     milp_pairs: int = MILP_MAX_PAIRS,
 ) -> tuple[list[int], float, float, Status]:
     """The search of ``mclp_exact``: (sites, their new weight, upper bound, status)."""
-    # Swaps from the greedy only: the Lagrangian descents below give the other starts.
-    heuristic = mclp_greedy_swap(problem, max_sites, lagrangian_steps=0)
-    if max_sites == 0 or len(heuristic.chosen) < max_sites:
-        # Nothing to open, or the greedy covered every coverable demand point: optimal.
-        sites = [int(j) for j in heuristic.chosen]
-        return sites, heuristic.new_weight, heuristic.new_weight, "optimal"
+    if max_sites == 0:
+        return [], 0.0, 0.0, "optimal"
+    # Swaps from the greedy (only: the descents below give the other starts) are a floor for
+    # a search stopped by the time limit. An instance small enough for the relaxation is
+    # usually proven optimal in a fraction of a second: its floor is computed at the end, and
+    # only if the search was stopped (Nouvelle-Aquitaine: 0.025 s of 0.15 s saved).
+    heuristic = None
+    if problem.reach.nnz > relaxation_pairs:
+        heuristic = mclp_greedy_swap(problem, max_sites, lagrangian_steps=0)
+        if len(heuristic.chosen) < max_sites:
+            # The greedy covered every coverable demand point: optimal.
+            sites = [int(j) for j in heuristic.chosen]
+            return sites, heuristic.new_weight, heuristic.new_weight, "optimal"
     reduced = reduce_problem(problem)
     parts = [_part(component, max_sites) for component in components(reduced)]
     for part in parts:
@@ -483,7 +492,9 @@ def _search(
         for position in part.sites[k]
     ]
     new_weight = float(replay(problem, sites)[0].sum())
-    if heuristic.new_weight > new_weight:
+    if heuristic is None and max(high, new_weight) - new_weight > tolerance * (1 + len(parts)):
+        heuristic = mclp_greedy_swap(problem, max_sites, lagrangian_steps=0)
+    if heuristic is not None and heuristic.new_weight > new_weight:
         sites, new_weight = [int(j) for j in heuristic.chosen], heuristic.new_weight
     bound = max(high, new_weight)
     if bound - new_weight <= tolerance * (1 + len(parts)):
