@@ -104,7 +104,8 @@ def lagrangian(
     sites of single steps cover the same rows twice, their average spreads them."""
     matrix = sparse.csc_matrix(matrix)
     by_column = sparse.csr_matrix(matrix.T, dtype=np.float64)
-    degree = np.diff(matrix.tocsr().indptr)
+    # Candidates reaching each row, counted on the columns (no conversion of the matrix).
+    degree = np.bincount(matrix.indices, minlength=matrix.shape[0])
     lam = weight / np.maximum(1, degree) if start is None else np.clip(start, 0.0, weight)
     best_bound, best_lam = np.inf, lam.copy()
     best_sites: list[int] = []
