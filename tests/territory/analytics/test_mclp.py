@@ -26,6 +26,7 @@ from tierslieux.territory.analytics.mclp_bounds import (
     DEFLECTION,
     Relaxation,
     bound_table,
+    covering_model,
     fixings,
     lagrangian,
     restrict,
@@ -494,3 +495,23 @@ def test_the_relaxation_started_from_a_solution_gives_the_same_bound(seed):
         rtol=1e-9,
     )
     assert x.sum() <= k + 1e-9
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_covering_model_built_from_arrays_equals_the_stacked_one(seed):
+    rng = np.random.default_rng(3500 + seed)
+    n, m = int(rng.integers(1, 20)), int(rng.integers(1, 12))
+    matrix = sparse.csc_matrix(rng.random((n, m)) < 0.3)
+    stacked = sparse.hstack(
+        [
+            sparse.vstack([-matrix.astype(np.float64), sparse.csr_matrix(np.ones((1, m)))]),
+            sparse.vstack([sparse.identity(n), sparse.csr_matrix((1, n))]),
+        ],
+        format="csc",
+    )
+    built = covering_model(matrix)
+    assert built.shape == (n + 1, m + n)
+    assert (built.toarray() == stacked.toarray()).all()
+    ordered = built.copy()
+    ordered.sort_indices()
+    assert (ordered.indices == built.indices).all()  # each column's rows in order

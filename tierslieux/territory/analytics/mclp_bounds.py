@@ -158,7 +158,9 @@ def lagrangian(
 class Relaxation:
     """The linear relaxation of one component, kept by HiGHS across numbers of sites.
 
-    The first solve runs the interior point (then crossover, for a basis); a later one, for
+    The first solve runs the primal simplex without presolve (at most ``PRIMAL_MAX_PAIRS``
+    pairs, from a solution when one is given) or the interior point (then crossover, for a
+    basis); a later one, for
     another ``k``, only changes the bound of the cardinality row and restarts the dual simplex
     from that basis (a few pivots). ``multipliers`` gives the duals of the coverage rows,
     clipped to ``[0, w]``, and the site values ``x``.
@@ -169,12 +171,7 @@ class Relaxation:
 
     def __init__(self, matrix: sparse.csc_matrix, weight: FloatArray) -> None:
         n_rows, n_cols = matrix.shape
-        x_part = sparse.vstack(
-            [-sparse.csc_matrix(matrix, dtype=np.float64), sparse.csr_matrix(np.ones((1, n_cols)))]
-        )
-        y_part = sparse.vstack([sparse.identity(n_rows), sparse.csr_matrix((1, n_rows))])
-        model = sparse.hstack([x_part, y_part], format="csc")
-        model.sort_indices()
+        model = covering_model(matrix)
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = model.shape[1], model.shape[0]
         lp.sense_ = highspy.ObjSense.kMaximize
@@ -246,6 +243,25 @@ class Relaxation:
         return np.clip(np.abs(duals), 0.0, self.weight), values
 
 
+def covering_model(matrix: sparse.csc_matrix) -> sparse.csc_matrix:
+    """The constraint matrix of the covering model by columns: ``x_j`` (one per candidate:
+    ``-1`` on the rows it reaches, ``1`` on the cardinality row, the last) then ``y_i`` (one per
+    row: ``1`` on its row); rows ``y_i - sum_{j reaches i} x_j <= 0`` and ``sum_j x_j <= k``.
+    Built from the arrays directly (no sparse stacking: 2 ms against 9 ms on
+    Nouvelle-Aquitaine's giant component)."""
+    a = sparse.csc_matrix(matrix)
+    a.sort_indices()
+    n_rows, n_cols = a.shape
+    ends = a.indptr[1:]
+    indices = np.concatenate(
+        [np.insert(a.indices.astype(np.int32), ends, n_rows), np.arange(n_rows, dtype=np.int32)]
+    )
+    data = np.concatenate([np.insert(np.full(a.nnz, -1.0), ends, 1.0), np.ones(n_rows)])
+    x_starts = a.indptr.astype(np.int64) + np.arange(n_cols + 1)
+    indptr = np.concatenate([x_starts, x_starts[-1] + np.arange(1, n_rows + 1)])
+    return sparse.csc_matrix((data, indices, indptr), shape=(n_rows + 1, n_cols + n_rows))
+
+
 def top_sites(matrix: sparse.csc_matrix, lam: FloatArray, k: int) -> IndexArray:
     """The ``k`` candidates of largest positive ``c_j = sum of lambda over their rows``: the
     sites of ``L(lambda)``."""
@@ -302,10 +318,7 @@ def milp(
     direct = sparse.csr_matrix(matrix[single], dtype=np.float64).T @ weight[single]
     shared = sparse.csc_matrix(matrix[np.flatnonzero(~single)], dtype=np.float64)
     n_rows = shared.shape[0]
-    x_part = sparse.vstack([-shared, sparse.csr_matrix(np.ones((1, n_cols)))])
-    y_part = sparse.vstack([sparse.identity(n_rows), sparse.csr_matrix((1, n_rows))])
-    model = sparse.hstack([x_part, y_part], format="csc")
-    model.sort_indices()
+    model = covering_model(shared)
     initial = None
     if start is not None:
         x_start = np.zeros(n_cols)
