@@ -18,9 +18,10 @@
    component's total). The programme over ``L`` gives a solution, the one over ``U`` a bound of
    the optimum. While they differ, the pairs ``(c, k_c)`` of the upper programme's allocation
    whose bounds differ are solved exactly: by enumeration when the component is small, else
-   by bounds from the linear relaxation's duals (small components, ``Relaxation``) or
-   subgradient steps (large ones), fixing, the instance left restricted and tightened again,
-   then a MILP (HiGHS, warm-started from the best solution known). Each round makes at least one
+   by the linear relaxation kept by HiGHS and a branch and bound on it (components of at most
+   ``relaxation_pairs`` pairs, ``mclp_branch``), or by deflected subgradient steps (larger
+   ones); then, if still open, fixing, the instance left restricted and tightened again, and
+   a MILP (HiGHS, warm-started from the best solution known). Each round makes at least one
    pair exact; when every pair of the upper allocation is exact, its value is that of a
    solution, so the two programmes agree: the optimum is proven. With a time limit, the
    rounds stop and the gap between the two is reported.
