@@ -5,6 +5,7 @@ instances, drawn at random and by hypothesis, including instances built of sever
 blocks (so that the dynamic programme over components is exercised)."""
 
 import itertools
+import time
 
 import numpy as np
 import pytest
@@ -21,11 +22,20 @@ from tierslieux.territory.analytics.location import (
     mclp_greedy_swap,
 )
 from tierslieux.territory.analytics.mclp_bounds import (
+    DEFLECTED_THETA,
+    DEFLECTION,
     Relaxation,
     bound_table,
+    covering_model,
     fixings,
+    lagrangian,
     restrict,
     top_sites,
+)
+from tierslieux.territory.analytics.mclp_branch import (
+    BRANCH_MAX_NODES,
+    branch_and_bound,
+    node_bound,
 )
 from tierslieux.territory.analytics.mclp_reduce import (
     components,
@@ -272,6 +282,19 @@ def test_exact_through_the_relaxation_and_highs_equals_brute_force(instance, dat
     assert_allclose(solution.new_weight, _brute_force(dense, weight, already, p))
 
 
+@settings(max_examples=40, deadline=None)
+@given(instance=instances, data=st.data())
+def test_exact_through_the_relaxation_without_branching_equals_brute_force(instance, data):
+    """Branch and bound off: the relaxation's duals fix candidates and HiGHS's MILP solves what
+    is left (the path taken when the search runs out of nodes)."""
+    dense, weight, already = instance
+    p = data.draw(st.integers(1, min(dense.shape[1], 6)))
+    problem = _problem(dense, weight, already)
+    solution = mclp_exact(problem, p, enumeration_limit=0, branch_nodes=0)
+    assert solution.status == "optimal"
+    assert_allclose(solution.new_weight, _brute_force(dense, weight, already, p))
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_a_restricted_instance_values_every_solution_that_respects_the_fixings(seed):
     rng = np.random.default_rng(1700 + seed)
@@ -304,3 +327,191 @@ def test_exact_through_subgradient_and_restriction_equals_brute_force(instance, 
     solution = mclp_exact(problem, p, enumeration_limit=0, relaxation_pairs=-1)
     assert solution.status == "optimal"
     assert_allclose(solution.new_weight, _brute_force(dense, weight, already, p))
+
+
+def _best_with_fixings(dense, weight, k, opened, closed) -> float:
+    """Best coverage with at most k sites, every opened one among them, no closed one."""
+    forced = np.flatnonzero(opened).tolist()
+    free = [j for j in range(dense.shape[1]) if not opened[j] and not closed[j]]
+    best = -np.inf
+    for size in range(0, max(0, k - len(forced)) + 1):
+        if len(forced) > k:
+            break
+        for chosen in itertools.combinations(free, min(size, len(free))):
+            sites = forced + list(chosen)
+            best = max(best, float(weight[dense[:, sites].any(axis=1)].sum()))
+    return best
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_a_node_bound_holds_for_every_multiplier_and_fixing(seed):
+    """The Lagrangian bound with fixings is at least every solution respecting the fixings,
+    whatever the multipliers in [0, w]; more opened sites than k: no solution."""
+    rng = np.random.default_rng(2100 + seed)
+    dense = rng.random((10, 6)) < 0.4
+    weight = rng.integers(1, 30, 10).astype(np.float64)
+    by_column = sparse.csr_matrix(dense.T, dtype=np.float64)
+    for _ in range(6):
+        k = int(rng.integers(0, 5))
+        state = rng.choice(3, 6, p=[0.6, 0.2, 0.2])
+        opened, closed = state == 1, state == 2
+        lam = weight * rng.random(10) * (rng.random(10) < 0.8)
+        bound = node_bound(by_column, weight, lam, k, opened, closed)
+        best = _best_with_fixings(dense, weight, k, opened, closed)
+        if opened.sum() > k:
+            assert bound == -np.inf
+        else:
+            assert bound >= best - 1e-9
+
+
+def _branched(dense, weight, k, incumbent=([], 0.0), max_nodes=BRANCH_MAX_NODES):
+    matrix = sparse.csc_matrix(dense)
+    relaxation = Relaxation(matrix, weight)
+    relaxation.multipliers(k, 10.0)
+    found = branch_and_bound(
+        relaxation, matrix, weight, k, incumbent, 1e-9, time.perf_counter() + 10.0, max_nodes
+    )
+    return relaxation, found
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    k=st.integers(1, 4),
+    integral=st.booleans(),
+)
+def test_branch_and_bound_equals_brute_force(seed, k, integral):
+    """Proven optimal from an empty incumbent, with integral weights (bounds floored) and
+    fractional ones; the relaxation's column bounds are restored afterwards."""
+    rng = np.random.default_rng(seed)
+    dense = rng.random((int(rng.integers(3, 16)), int(rng.integers(2, 8)))) < rng.uniform(0.2, 0.5)
+    dense = dense[:, dense.any(axis=0)] if dense.any() else np.eye(3, dtype=bool)
+    weight = rng.integers(1, 40, dense.shape[0]).astype(np.float64)
+    if not integral:
+        weight = weight + rng.random(dense.shape[0])
+    best = _brute_force(dense, weight, np.zeros(dense.shape[0], bool), k)
+    relaxation, found = _branched(dense, weight, k)
+    assert found.proven and found.nodes >= 1
+    assert len(found.sites) <= k
+    assert_allclose(found.value, best)
+    assert_allclose(found.value, weight[dense[:, found.sites].any(axis=1)].sum())
+    assert found.bound == found.value
+    lp = relaxation.solver.getLp()
+    assert list(lp.col_lower_) == [0.0] * lp.num_col_
+    assert list(lp.col_upper_) == [1.0] * lp.num_col_
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_branch_and_bound_stopped_early_keeps_a_valid_bound(seed):
+    """With one node only, the search may stop unproven: its solution is a solution, its
+    bound bounds the optimum; an incumbent better than what the nodes find is kept."""
+    rng = np.random.default_rng(2400 + seed)
+    dense = rng.random((30, 12)) < 0.25
+    dense[0] = True
+    weight = rng.integers(1, 50, 30).astype(np.float64)
+    k = int(rng.integers(2, 5))
+    best = _brute_force(dense, weight, np.zeros(30, bool), k)
+    _, found = _branched(dense, weight, k, max_nodes=1)
+    assert found.value <= best + 1e-9 <= found.bound + 2e-9
+    assert found.proven == (found.bound == found.value)
+    if found.proven:
+        assert_allclose(found.value, best)
+    optimum_sites = next(
+        list(sites)
+        for sites in itertools.combinations(range(12), k)
+        if weight[dense[:, list(sites)].any(axis=1)].sum() == best
+    )
+    _, kept = _branched(dense, weight, k, incumbent=(optimum_sites, best))
+    assert kept.proven and kept.value == best and kept.sites == optimum_sites
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_deflected_steps_bound_every_solution_and_value_their_sites(seed):
+    """The volume-like steps of the national search: every bound is above the optimum, the
+    sites returned (single steps or the rounded average) are worth the value returned."""
+    rng = np.random.default_rng(2700 + seed)
+    dense = rng.random((40, 12)) < rng.uniform(0.1, 0.3)
+    dense[:, ~dense.any(axis=0)] = True
+    weight = rng.integers(1, 60, 40).astype(np.float64)
+    k = int(rng.integers(1, 5))
+    best = _brute_force(dense, weight, np.zeros(40, bool), k)
+    bound, lam, sites, value = lagrangian(
+        sparse.csc_matrix(dense),
+        weight,
+        k,
+        0.0,
+        time.perf_counter() + 10.0,
+        1e-9,
+        steps=200,
+        deflection=DEFLECTION,
+        theta=DEFLECTED_THETA,
+    )
+    assert bound >= best - 1e-9
+    assert np.all((lam >= 0.0) & (lam <= weight))
+    assert_allclose(bound_table(sparse.csc_matrix(dense), weight, lam, k)[k], bound)
+    assert len(sites) <= k and value <= best + 1e-9
+    assert_allclose(value, weight[dense[:, sites].any(axis=1)].sum())
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_without_any_solver_the_search_keeps_valid_bounds_to_the_time_limit(seed):
+    """Neither the relaxation nor HiGHS's MILP (the national giant component's path): the
+    search fixes and descends again until the time limit; its solution is a solution, its
+    bound bounds the optimum, and optimal means the optimum."""
+    rng = np.random.default_rng(3100 + seed)
+    dense, weight, already = _blocks(rng, 2, max_rows=14, max_cols=7)
+    problem = _problem(dense, weight, already)
+    p = int(rng.integers(2, 5))
+    best = _brute_force(dense, weight, already, p)
+    solution = mclp_exact(
+        problem,
+        p,
+        enumeration_limit=0,
+        relaxation_pairs=-1,
+        milp_pairs=-1,
+        time_limit_s=0.3,
+    )
+    assert solution.new_weight <= best + 1e-9 <= solution.bound + 2e-9
+    if solution.status == "optimal":
+        assert_allclose(solution.new_weight, best)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_relaxation_started_from_a_solution_gives_the_same_bound(seed):
+    """A first solve started from a solution (the component's greedy sites) reaches the same
+    linear bound as one started from nothing; a start of more than k sites is ignored."""
+    rng = np.random.default_rng(3300 + seed)
+    dense = rng.random((30, 10)) < 0.3
+    dense[:, ~dense.any(axis=0)] = True
+    weight = rng.integers(1, 50, 30).astype(np.float64)
+    matrix = sparse.csc_matrix(dense)
+    k = int(rng.integers(1, 5))
+    start = rng.choice(10, int(rng.integers(1, k + 2)), replace=False).tolist()
+    plain, _ = Relaxation(matrix, weight).multipliers(k, 10.0)
+    started, x = Relaxation(matrix, weight).multipliers(k, 10.0, start)
+    assert_allclose(
+        bound_table(matrix, weight, started, k)[k],
+        bound_table(matrix, weight, plain, k)[k],
+        rtol=1e-9,
+    )
+    assert x.sum() <= k + 1e-9
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_covering_model_built_from_arrays_equals_the_stacked_one(seed):
+    rng = np.random.default_rng(3500 + seed)
+    n, m = int(rng.integers(1, 20)), int(rng.integers(1, 12))
+    matrix = sparse.csc_matrix(rng.random((n, m)) < 0.3)
+    stacked = sparse.hstack(
+        [
+            sparse.vstack([-matrix.astype(np.float64), sparse.csr_matrix(np.ones((1, m)))]),
+            sparse.vstack([sparse.identity(n), sparse.csr_matrix((1, n))]),
+        ],
+        format="csc",
+    )
+    built = covering_model(matrix)
+    assert built.shape == (n + 1, m + n)
+    assert (built.toarray() == stacked.toarray()).all()
+    ordered = built.copy()
+    ordered.sort_indices()
+    assert (ordered.indices == built.indices).all()  # each column's rows in order

@@ -39,12 +39,25 @@ from tierslieux.territory.analytics.mclp_highs import quiet_highs, solve
 #: Subgradient steps at most; the step size halves after this many steps without a better bound.
 LAGRANGE_STEPS = 1000
 LAGRANGE_PATIENCE = 20
+#: Deflected steps of the exact search (a volume-like direction: each step moves along
+#: ``v = a g + (1 - a) v_previous`` with ``a = DEFLECTION``, step factor ``DEFLECTED_THETA``
+#: instead of Polyak's 2). Measured on the national giant component (137,844 rows x 16,934
+#: candidates, k = 298): bound 11.57 M after 1,500 steps against 11.67 M for plain steps after
+#: 1,000 (and stalled there).
+DEFLECTION = 0.1
+DEFLECTED_THETA = 0.05
+ROUNDING_EVERY = 20
 #: Components with at most this many reach pairs get the multipliers of the linear relaxation
 #: (HiGHS's interior point) instead of subgradient steps.
 LP_MAX_PAIRS = 1_000_000
 #: MILPs with at most this many reach pairs run without HiGHS's presolve (measured: twice
 #: as fast on Nouvelle-Aquitaine's model after fixing, 0.06 s against 0.11 s).
 NO_PRESOLVE_PAIRS = 200_000
+#: Relaxations with at most this many reach pairs are first solved by the primal simplex
+#: without presolve, larger ones by the interior point (measured on Nouvelle-Aquitaine's giant
+#: component, 34,000 pairs: 0.043 s against 0.088 s for the interior point and crossover,
+#: 0.14 s for the dual simplex).
+PRIMAL_MAX_PAIRS = 200_000
 
 
 def _top(c: FloatArray, k: int) -> IndexArray:
@@ -76,18 +89,31 @@ def lagrangian(
     tolerance: float,
     steps: int = LAGRANGE_STEPS,
     start: FloatArray | None = None,
+    deflection: float = 0.0,
+    theta: float = 2.0,
 ) -> tuple[float, FloatArray, list[int], float]:
     """Subgradient descent on ``L`` from ``start`` (default: each row's weight shared among the
-    candidates that reach it): (best bound, its multipliers, best sites, their value)."""
+    candidates that reach it): (best bound, its multipliers, best sites, their value).
+
+    ``deflection`` ``a`` in (0, 1] moves along ``v = a g + (1 - a) v_previous`` (``g`` the
+    subgradient; a volume-like direction that damps the zigzag of plain steps), 0 along ``g``;
+    ``theta`` is the first step factor of Polyak's rule. Whatever the steps, every bound is
+    ``L`` at multipliers in ``[0, w]``: valid. With a deflection, the steps' sites are also
+    averaged the same way (the volume algorithm's primal estimate) and, every
+    ``ROUNDING_EVERY`` steps, the ``k`` largest averages are a solution tried as well: the
+    sites of single steps cover the same rows twice, their average spreads them."""
     matrix = sparse.csc_matrix(matrix)
     by_column = sparse.csr_matrix(matrix.T, dtype=np.float64)
-    degree = np.diff(matrix.tocsr().indptr)
+    # Candidates reaching each row, counted on the columns (no conversion of the matrix).
+    degree = np.bincount(matrix.indices, minlength=matrix.shape[0])
     lam = weight / np.maximum(1, degree) if start is None else np.clip(start, 0.0, weight)
     best_bound, best_lam = np.inf, lam.copy()
     best_sites: list[int] = []
     best_value = -np.inf
-    theta, stale = 2.0, 0
-    for _ in range(steps):
+    stale = 0
+    direction: FloatArray | None = None
+    average = np.zeros(matrix.shape[1])
+    for step_number in range(steps):
         c = by_column @ lam
         top = _top(c, k)
         pay = weight > lam
@@ -96,6 +122,14 @@ def lagrangian(
         value = float(weight[cover > 0.0].sum())
         if value > best_value:
             best_value, best_sites = value, top.tolist()
+        if deflection > 0.0:
+            average *= 1.0 - deflection if step_number else 0.0
+            average[top] += deflection if step_number else 1.0
+            if step_number % ROUNDING_EVERY == ROUNDING_EVERY - 1:
+                rounded = _top(average, k)
+                rounded_value = float(weight[_cover_counts(matrix, rounded) > 0.0].sum())
+                if rounded_value > best_value:
+                    best_value, best_sites = rounded_value, rounded.tolist()
         if bound < best_bound - tolerance:
             best_bound, best_lam, stale = bound, lam.copy(), 0
         else:
@@ -106,6 +140,11 @@ def lagrangian(
         if best_bound - target <= tolerance or theta < 1e-4 or time.perf_counter() > deadline:
             break
         step = pay.astype(np.float64) - cover
+        if deflection > 0.0:
+            direction = (
+                step if direction is None else deflection * step + (1.0 - deflection) * direction
+            )
+            step = direction.copy()
         # Projected: no move out of [0, w] where the multiplier sits on a bound.
         step[(lam <= 0.0) & (step < 0.0)] = 0.0
         step[(lam >= weight) & (step > 0.0)] = 0.0
@@ -119,7 +158,9 @@ def lagrangian(
 class Relaxation:
     """The linear relaxation of one component, kept by HiGHS across numbers of sites.
 
-    The first solve runs the interior point (then crossover, for a basis); a later one, for
+    The first solve runs the primal simplex without presolve (at most ``PRIMAL_MAX_PAIRS``
+    pairs, from a solution when one is given) or the interior point (then crossover, for a
+    basis); a later one, for
     another ``k``, only changes the bound of the cardinality row and restarts the dual simplex
     from that basis (a few pivots). ``multipliers`` gives the duals of the coverage rows,
     clipped to ``[0, w]``, and the site values ``x``.
@@ -130,12 +171,7 @@ class Relaxation:
 
     def __init__(self, matrix: sparse.csc_matrix, weight: FloatArray) -> None:
         n_rows, n_cols = matrix.shape
-        x_part = sparse.vstack(
-            [-sparse.csc_matrix(matrix, dtype=np.float64), sparse.csr_matrix(np.ones((1, n_cols)))]
-        )
-        y_part = sparse.vstack([sparse.identity(n_rows), sparse.csr_matrix((1, n_rows))])
-        model = sparse.hstack([x_part, y_part], format="csc")
-        model.sort_indices()
+        model = covering_model(matrix)
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = model.shape[1], model.shape[0]
         lp.sense_ = highspy.ObjSense.kMaximize
@@ -149,21 +185,52 @@ class Relaxation:
         lp.a_matrix_.index_ = model.indices.astype(np.int32)
         lp.a_matrix_.value_ = model.data.astype(np.float64)
         self.shape, self.weight = (n_rows, n_cols), weight
+        self.matrix = sparse.csr_matrix(matrix, dtype=np.float64)
         self.solver = quiet_highs(1.0)
-        self.solver.setOptionValue("solver", "ipm")
+        if matrix.nnz <= PRIMAL_MAX_PAIRS:
+            self.solver.setOptionValue("solver", "simplex")
+            self.solver.setOptionValue("simplex_strategy", 4)  # primal
+            self.solver.setOptionValue("presolve", "off")
+        else:
+            self.solver.setOptionValue("solver", "ipm")
         self.solver.passModel(lp)
         self.solved = False
+        self.k = -1
+        """Right-hand side of the cardinality row in the solver."""
 
-    def multipliers(self, k: int, time_limit_s: float) -> tuple[FloatArray, FloatArray] | None:
+    def multipliers(
+        self, k: int, time_limit_s: float, start: list[int] | None = None
+    ) -> tuple[FloatArray, FloatArray] | None:
         """Duals (clipped to ``[0, w]``) and site values for ``k`` sites, or None if HiGHS
-        gives none within the time."""
+        gives none within the time. ``start`` (at most ``k`` sites), for a first solve: the
+        simplex starts from that solution (Nouvelle-Aquitaine's giant component, from the
+        greedy: 1,885 iterations and 36 ms against 2,565 and 46 ms)."""
+        if not time_limit_s > 0.0:
+            return None
+        self.solver.changeRowBounds(self.shape[0], -highspy.kHighsInf, float(k))
+        self.k = k
+        if start is not None and not self.solved and 0 < len(start) <= k:
+            x = np.zeros(self.shape[1])
+            x[np.asarray(start, dtype=np.intp)] = 1.0
+            initial = highspy.HighsSolution()
+            initial.col_value = np.concatenate([x, np.minimum(self.matrix @ x, 1.0)])
+            initial.value_valid = True
+            self.solver.setSolution(initial)
+        return self.resolve(time_limit_s)
+
+    def resolve(self, time_limit_s: float) -> tuple[FloatArray, FloatArray] | None:
+        """Solve again after a change (of ``k``, or of column bounds through ``solver``): the
+        dual simplex from the last basis. Duals (clipped to ``[0, w]``) and site values, or
+        None if HiGHS gives none within the time (exactness does not need them optimal: any
+        multipliers in ``[0, w]`` give a bound)."""
         if not time_limit_s > 0.0:
             return None
         n_rows, n_cols = self.shape
         self.solver.setOptionValue("time_limit", float(time_limit_s))
-        self.solver.changeRowBounds(n_rows, -highspy.kHighsInf, float(k))
         if self.solved:
+            # From a basis, a change of bounds keeps it dual feasible: the dual simplex.
             self.solver.setOptionValue("solver", "simplex")
+            self.solver.setOptionValue("simplex_strategy", 1)
         self.solver.run()
         self.solved = self.solver.getBasis().valid
         solution = self.solver.getSolution()
@@ -174,6 +241,25 @@ class Relaxation:
         if not (np.all(np.isfinite(duals)) and np.all(np.isfinite(values))):
             return None
         return np.clip(np.abs(duals), 0.0, self.weight), values
+
+
+def covering_model(matrix: sparse.csc_matrix) -> sparse.csc_matrix:
+    """The constraint matrix of the covering model by columns: ``x_j`` (one per candidate:
+    ``-1`` on the rows it reaches, ``1`` on the cardinality row, the last) then ``y_i`` (one per
+    row: ``1`` on its row); rows ``y_i - sum_{j reaches i} x_j <= 0`` and ``sum_j x_j <= k``.
+    Built from the arrays directly (no sparse stacking: 2 ms against 9 ms on
+    Nouvelle-Aquitaine's giant component)."""
+    a = sparse.csc_matrix(matrix)
+    a.sort_indices()
+    n_rows, n_cols = a.shape
+    ends = a.indptr[1:]
+    indices = np.concatenate(
+        [np.insert(a.indices.astype(np.int32), ends, n_rows), np.arange(n_rows, dtype=np.int32)]
+    )
+    data = np.concatenate([np.insert(np.full(a.nnz, -1.0), ends, 1.0), np.ones(n_rows)])
+    x_starts = a.indptr.astype(np.int64) + np.arange(n_cols + 1)
+    indptr = np.concatenate([x_starts, x_starts[-1] + np.arange(1, n_rows + 1)])
+    return sparse.csc_matrix((data, indices, indptr), shape=(n_rows + 1, n_cols + n_rows))
 
 
 def top_sites(matrix: sparse.csc_matrix, lam: FloatArray, k: int) -> IndexArray:
@@ -232,10 +318,7 @@ def milp(
     direct = sparse.csr_matrix(matrix[single], dtype=np.float64).T @ weight[single]
     shared = sparse.csc_matrix(matrix[np.flatnonzero(~single)], dtype=np.float64)
     n_rows = shared.shape[0]
-    x_part = sparse.vstack([-shared, sparse.csr_matrix(np.ones((1, n_cols)))])
-    y_part = sparse.vstack([sparse.identity(n_rows), sparse.csr_matrix((1, n_rows))])
-    model = sparse.hstack([x_part, y_part], format="csc")
-    model.sort_indices()
+    model = covering_model(shared)
     initial = None
     if start is not None:
         x_start = np.zeros(n_cols)

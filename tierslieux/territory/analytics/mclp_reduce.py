@@ -91,10 +91,13 @@ def dominated_columns(matrix: sparse.csc_matrix) -> IndexArray:
     a = sparse.csc_matrix(matrix, dtype=np.int32)
     size = np.diff(a.indptr)
     at = a.T.tocsr()
+    # The right operand by rows once: a CSR x CSC product converts it at every block
+    # (national instance: 8 conversions of 4.4 M pairs, half of the reductions' time).
+    by_row = a.tocsr()
     dominated: list[IndexArray] = []
     for start in range(0, a.shape[1], DOMINANCE_BLOCK_COLUMNS):
         stop = min(start + DOMINANCE_BLOCK_COLUMNS, a.shape[1])
-        overlap = (at[start:stop] @ a).tocoo()  # overlap[j - start, k] = |rows(j) & rows(k)|
+        overlap = (at[start:stop] @ by_row).tocoo()  # overlap[j - start, k] = |rows(j) & rows(k)|
         j = overlap.row.astype(np.intp) + start
         k = overlap.col.astype(np.intp)
         contained = (j != k) & (overlap.data == size[j])
@@ -129,8 +132,17 @@ def components(reduced: Reduced) -> list[Component]:
     n_rows, n_cols = reduced.shape
     if n_rows == 0:
         return []
-    a = sparse.csr_matrix(reduced.matrix, dtype=np.int8)
-    graph = sparse.bmat([[None, a], [a.T, None]], format="csr")
+    by_row = reduced.matrix.tocsr()
+    # Rows then columns as the graph's vertices, an edge row -> n_rows + column; the
+    # components of the undirected graph need no symmetric copy.
+    graph = sparse.csr_matrix(
+        (
+            np.ones(by_row.nnz, dtype=np.int8),
+            by_row.indices + n_rows,
+            np.concatenate([by_row.indptr, np.full(n_cols, by_row.nnz, by_row.indptr.dtype)]),
+        ),
+        shape=(n_rows + n_cols, n_rows + n_cols),
+    )
     n_parts, labels = csgraph.connected_components(graph, directed=False)
     row_label, col_label = labels[:n_rows], labels[n_rows:]
     row_order = np.argsort(row_label, kind="stable")
@@ -138,7 +150,6 @@ def components(reduced: Reduced) -> list[Component]:
     row_end = np.cumsum(np.bincount(row_label, minlength=n_parts))
     col_end = np.cumsum(np.bincount(col_label, minlength=n_parts))
     position = np.empty(n_cols, dtype=np.intp)  # column -> its position in its component
-    by_row = reduced.matrix.tocsr()
     parts: list[Component] = []
     for label in range(n_parts):
         rows = row_order[(row_end[label - 1] if label else 0) : row_end[label]]
