@@ -50,7 +50,7 @@ from tierslieux.agreements.workflow import TRANSITIONS, AgreementState, Guard, H
 from tierslieux.calls.models import Application
 from tierslieux.calls.workflow import ApplicationState
 from tierslieux.core.money import format_euros
-from tierslieux.core.permissions import Actor, require, user_can
+from tierslieux.core.permissions import Actor, require, user_can, user_region_codes
 from tierslieux.core.regions import region_name
 from tierslieux.core.workflow import (
     InvalidTransition,
@@ -330,10 +330,14 @@ def premises_agreement_from_match(*, by: Actor, authority: Any, **fields: Any) -
     """Record the premises agreement of a building ``authority`` offered and a project it
     accepted (``premises`` app, ADR 0032): the authority itself or the Région's staff."""
     require(by, "agreements.premises_from_match", authority)
-    return _premises_agreement_save(by=by, fields={"authority": authority, **fields})
+    return _premises_agreement_save(
+        by=by, fields={"authority": authority, **fields}, action="agreements.premises_from_match"
+    )
 
 
-def _premises_agreement_save(*, by: Actor, fields: dict[str, Any]) -> PremisesAgreement:
+def _premises_agreement_save(
+    *, by: Actor, fields: dict[str, Any], action: str = "agreements.premises_manage"
+) -> PremisesAgreement:
     premises = PremisesAgreement(created_by=logged_actor(by), **fields)
     if "region_code" not in fields:
         premises.region_code = region_of_project(
@@ -341,7 +345,18 @@ def _premises_agreement_save(*, by: Actor, fields: dict[str, Any]) -> PremisesAg
             place=premises.place if premises.place_id else None,
             by=by,
         )
-    _require_region(by, "agreements.premises_manage", premises)
+    if action == "agreements.premises_manage":
+        _require_region(by, action, premises)
+    else:
+        # From a match: the authority acts for its own building (checked on the organisation
+        # above); a regional account still records only in its own region.
+        codes = user_region_codes(by)
+        if codes is not None and codes and premises.region_code not in codes:
+            raise ValidationError(
+                _("This project is in the region %(region)s, where you do not act.")
+                % {"region": region_name(premises.region_code)},
+                code="region_scope",
+            )
     if "works_eligible" not in fields and premises.application_id:
         premises.works_eligible = premises.application.state == ApplicationState.ACCEPTED
     if not rules.works_support_allowed(

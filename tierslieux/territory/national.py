@@ -35,7 +35,7 @@ from tierslieux.territory.mesh import (
     travel_model,
 )
 from tierslieux.territory.mesh_cache import CACHE_SECONDS, inputs_fingerprint, params_key
-from tierslieux.territory.models import Commune, Departement, PopulationCell
+from tierslieux.territory.models import CellKind, Commune, Departement, PopulationCell
 
 RULE = (
     "A place serves the inhabitants within reach on both sides of a regional border: coverage "
@@ -147,14 +147,24 @@ def _demand_arrays(kind: str) -> tuple[np.ndarray, np.ndarray, int, int]:
         communes = communes.filter(departement__region_code__in=OVERSEAS).exclude(
             code__in=PopulationCell.objects.order_by().values("commune_id")
         )
-    grid_points = len(points)
+    # Overseas communes are loaded as demand rows of kind "commune point" (ADR 0028): they are
+    # read with the cells but counted as commune points.
+    loaded_commune_points = (
+        PopulationCell.objects.filter(kind=CellKind.COMMUNE_POINT).count() if kind == "grid" else 0
+    )
+    grid_points = len(points) - loaded_commune_points
     town_halls = list(communes.values_list("lon", "lat", "population", "departement_id"))
     if town_halls:
         points = np.concatenate([points, _points([row[:3] for row in town_halls])])
         departement = np.concatenate(
             [departement, np.array([row[3] for row in town_halls], dtype=np.str_)]
         )
-    return points, departement.astype(np.str_), grid_points, len(town_halls)
+    return (
+        points,
+        departement.astype(np.str_),
+        grid_points,
+        loaded_commune_points + len(town_halls),
+    )
 
 
 def national_demand_read(kind: str = "grid") -> NationalDemand:
