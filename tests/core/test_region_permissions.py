@@ -24,7 +24,12 @@ from tierslieux.core.roles import Role
 
 # Actions a national reader holds without their being reads of a region's records: what every
 # signed-in user may do (their own tasks and reports, the contact of a public offer).
-SIGNED_IN_ACTIONS = {"tasks.view_own", "premises.contact_view", "dashboard.report_generate"}
+SIGNED_IN_ACTIONS = {
+    "tasks.view_own",
+    "premises.contact_view",
+    "dashboard.report_generate",
+    "network.resource_view",
+}
 
 
 def test_the_national_reader_is_given_read_actions_only():

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from tests.accounts.factories import UserFactory
 from tests.agreements.factories import JournalEntryFactory
@@ -208,6 +209,7 @@ def test_the_network_reports_on_a_year_with_its_own_figures(client, network):
     assert programme.reports.get().narrative == "Une belle année."
     with (
         clock.at(datetime.datetime(2024, 6, 1, tzinfo=datetime.UTC)),
+        translation.override("en"),
         pytest.raises(ValidationError) as refused,
     ):
         services.report_submit(

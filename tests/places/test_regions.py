@@ -116,7 +116,7 @@ def test_map_page_and_its_data_follow_the_region(client, two_regions):
 
 
 def test_map_data_of_a_region_not_served_is_a_400(client, two_regions):
-    response = client.get(reverse("places:places_geojson"), {"region": "11"})
+    response = client.get(reverse("places:places_geojson"), {"region": "11"}, **EN)
     assert response.status_code == 400
     assert "Île-de-France is not served here" in response.content.decode()
 

@@ -54,8 +54,16 @@ def test_training_sessions_per_region(client, two_regions):
 
 def test_public_premises_per_region(client, two_regions):
     organisation = OrganisationFactory(name="Commune de Guéret", kind=OrganisationKind.COMMUNE)
-    owner = UserFactory(authority=True, organisation=organisation)
-    for title, code in (("École de Lyon", "69123"), ("École de Guéret", "23096")):
+    # An authority's account acts in one region (ADR 0029): one account per region.
+    owners = {
+        region: UserFactory(authority=True, organisation=organisation, region_code=region)
+        for region in ("75", "84")
+    }
+    for title, code, region in (
+        ("École de Lyon", "69123", "84"),
+        ("École de Guéret", "23096", "75"),
+    ):
+        owner = owners[region]
         offer = premises_services.premises_offer_create(
             values=offer_values(code, title=title), by=owner
         )
