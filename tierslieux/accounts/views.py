@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
@@ -28,20 +27,13 @@ from tierslieux.accounts.forms import (
 )
 from tierslieux.accounts.throttle import throttle_hit
 from tierslieux.accounts.tokens import invitation_tokens
+from tierslieux.core.forms import form_add_service_error
 from tierslieux.core.http import client_ip
 from tierslieux.core.permissions import permission_required, user_roles
 
 # Log in with the model backend explicitly: other backends (a login throttle) may be listed.
 MODEL_BACKEND = "tierslieux.accounts.backends.AccountBackend"
 """The backend a confirmed or invited user is logged in with (one of AUTHENTICATION_BACKENDS)."""
-
-
-def _add_service_error(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- account page ----------------------------------------------------------------------------
@@ -68,7 +60,7 @@ def email_change(request: HttpRequest) -> HttpResponse:
                 user=request.user, new_email=form.cleaned_data["new_email"]
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -129,7 +121,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                     password=form.cleaned_data["password1"],
                 )
             except ValidationError as error:
-                _add_service_error(form, error)
+                form_add_service_error(form, error)
             else:
                 request.session["signup_email"] = services.email_normalize(
                     form.cleaned_data["email"]
@@ -206,7 +198,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
@@ -267,7 +259,7 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
                 user=self.user, token=token, password=form.cleaned_data["new_password1"]
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            form_add_service_error(form, error)
             return self.form_invalid(form)
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         login(self.request, user, backend=MODEL_BACKEND)

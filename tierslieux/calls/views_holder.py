@@ -41,6 +41,7 @@ from tierslieux.calls.workflow import (
 )
 from tierslieux.calls.workflow import Actor as Side
 from tierslieux.core import clock, money
+from tierslieux.core.forms import form_add_service_error
 from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import Actor, permission_required, user_can
 
@@ -57,15 +58,6 @@ def _next_url(request: HttpRequest) -> str | None:
     ):
         return target
     return None
-
-
-def _add_service_error(form: Any, exc: ValidationError) -> None:
-    """Put a service's refusal on the form: on its field when the form has it, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _visible_application(request: HttpRequest, pk: int) -> Application:
@@ -173,7 +165,7 @@ def organisation_register(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_service_error(form, exc)
+            form_add_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -206,7 +198,7 @@ def application_create(request: HttpRequest, call_pk: int) -> HttpResponse:
                 call=call, title=form.cleaned_data["title"], by=request.user
             )
         except ValidationError as exc:
-            _add_service_error(form, exc)
+            form_add_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -322,7 +314,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                 )
             except ValidationError as exc:
-                _add_service_error(project, exc)
+                form_add_service_error(project, exc)
             else:
                 messages.success(request, _("Draft saved."))
                 if balance.expenses_cents and not balance.is_balanced:
@@ -403,7 +395,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _add_service_error(form, exc)
+            form_add_service_error(form, exc)
         else:
             messages.success(request, _("Your application is withdrawn."))
             return redirect("calls:application_detail", pk=application.pk)
@@ -422,7 +414,7 @@ def application_message_post(request: HttpRequest, pk: int) -> HttpResponse:
                 application=application, body=form.cleaned_data["body"], by=request.user
             )
         except ValidationError as exc:
-            _add_service_error(form, exc)
+            form_add_service_error(form, exc)
         else:
             if request.htmx:
                 form = MessageForm()

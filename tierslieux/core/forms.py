@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.forms.renderers import TemplatesSetting
 
@@ -60,3 +61,13 @@ class EurosField(LenientDecimalField):
         kwargs.setdefault("min_value", Decimal("0"))
         super().__init__(**kwargs)
         self.validators.append(MaxValueValidator(MAX_EUROS))
+
+
+def form_add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on its field when the form has it, else on top
+    (so that the form keeps what the user typed and says why)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tierslieux.core.forms import form_add_service_error
 from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import permission_required, user_can
 from tierslieux.network import selectors, services
@@ -25,14 +26,6 @@ from tierslieux.network.panels import programme_panels_render
 
 VIEW = "network.programme_view"
 MANAGE = services.MANAGE
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _programme(request: HttpRequest, pk: int):
@@ -73,7 +66,7 @@ def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     programme=programme, data=form.cleaned_data, by=request.user
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("The programme is saved."))
             return redirect(programme)
@@ -107,7 +100,7 @@ def programme_extend(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.programme_extend(programme=programme, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("The programme is extended."))
             return redirect(programme)
@@ -127,7 +120,7 @@ def objective_set(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.objective_set(programme=programme, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("The objective is saved."))
             return redirect(programme)
@@ -157,7 +150,7 @@ def report_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("The yearly report is saved."))
             return redirect(programme)
@@ -186,7 +179,7 @@ def meeting_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
                 programme=programme, year=year, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("The steering meeting is recorded."))
             return redirect(programme)
@@ -233,7 +226,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
         try:
             services.resource_create(data=data, upload=upload, by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("The resource is shared."))
             return redirect("network:resource_list")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tierslieux.core.forms import form_add_service_error
 from tierslieux.core.pagination import paginate
 from tierslieux.core.params import query_id
 from tierslieux.core.permissions import permission_required, user_can
@@ -29,14 +30,6 @@ from tierslieux.training.workflow import RegistrationState
 
 MANAGE = services.MANAGE_ACTION
 ATTENDANCE = "training.attendance_record"
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_GET
@@ -82,7 +75,7 @@ def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     course=course, data=form.data_for_service(), by=request.user
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("The course is saved."))
             return redirect(course)
@@ -131,7 +124,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 session=session, data=form.cleaned_data, by=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_error(form, error)
         else:
             if registration.state == RegistrationState.WAITLISTED:
                 messages.info(
@@ -177,7 +170,7 @@ def session_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     session=session, data=form.cleaned_data, by=request.user
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("The session is saved."))
             return redirect(session)

@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tierslieux.core.forms import form_add_service_error
 from tierslieux.core.pagination import paginate
 from tierslieux.core.permissions import permission_required, user_can
 from tierslieux.training import selectors, services_cohorts
 from tierslieux.training.forms import CohortForm, ModuleForm, TraineeForm, TraineeProgressForm
 from tierslieux.training.models import Trainee
-from tierslieux.training.views import _add_errors
 
 VIEW = "training.cohort_view"
 MANAGE = services_cohorts.COHORT_ACTION
@@ -47,7 +47,7 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
         try:
             cohort = services_cohorts.cohort_create(data=form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("The cohort is saved."))
             return redirect(cohort)
@@ -87,7 +87,7 @@ def trainee_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services_cohorts.trainee_add(cohort=cohort, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("The trainee is added."))
             return redirect(cohort)
@@ -105,7 +105,7 @@ def module_add(request: HttpRequest, pk: int) -> HttpResponse:
                 course=cohort.course, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("The module is added to the course."))
             return redirect(cohort)
@@ -133,7 +133,7 @@ def trainee_progress(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("The trainee's progress is saved."))
             return redirect(trainee.cohort)
