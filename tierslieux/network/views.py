@@ -91,43 +91,48 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required(MANAGE)
-def programme_extend(request: HttpRequest, pk: int) -> HttpResponse:
+def _programme_step(request, pk, *, form_class, service, done, title) -> HttpResponse:
+    """A step on a programme (an extension, a yearly objective): the form, the service, back."""
     programme = _programme(request, pk)
-    form = ExtensionForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.programme_extend(programme=programme, by=request.user, **form.cleaned_data)
+            service(programme=programme, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
-            messages.success(request, _("The programme is extended."))
+            messages.success(request, done)
             return redirect(programme)
     return render(
         request,
         "network/programme_step_form.html",
-        {"form": form, "programme": programme, "title": _("Extend the programme")},
+        {"form": form, "programme": programme, "title": title},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def programme_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    return _programme_step(
+        request,
+        pk,
+        form_class=ExtensionForm,
+        service=services.programme_extend,
+        done=_("The programme is extended."),
+        title=_("Extend the programme"),
     )
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required(MANAGE)
 def objective_set(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _programme(request, pk)
-    form = ObjectiveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.objective_set(programme=programme, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, _("The objective is saved."))
-            return redirect(programme)
-    return render(
+    return _programme_step(
         request,
-        "network/programme_step_form.html",
-        {"form": form, "programme": programme, "title": _("Set a yearly objective")},
+        pk,
+        form_class=ObjectiveForm,
+        service=services.objective_set,
+        done=_("The objective is saved."),
+        title=_("Set a yearly objective"),
     )
 
 
